@@ -1,0 +1,184 @@
+"""``JudgeExecute``: nbgrader's ``Execute`` step, replaced by one a student cannot fake.
+
+It runs the student's own cells in a sandboxed kernel (:mod:`autograder.sandbox`) but
+*not* the graded test cells: instead, once the notebook has run, the hidden checks for
+the assignment run as a pytest subprocess in the trusted grader process and reach the
+kernel only through the probe's data channel. Every graded test cell then gets the
+judge's verdict as its outputs (:mod:`autograder.verdict`), 0 whenever anything failed.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from queue import Empty
+
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade, is_solution
+from traitlets import Float, Int, List, Unicode, default
+
+from autograder import feedback
+from autograder.sandbox import SandboxedKernelManager, protect_course, running_as_root
+from autograder.verdict import read_results, score_cell, write_outputs
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test cell: graded, not a solution, code."""
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+
+
+class JudgeExecute(Execute):
+    """Execute the student's cells sandboxed, then score graded cells with hidden checks."""
+
+    course_root = Unicode(help="The course directory (holds solutions/).").tag(config=True)
+    timeout = Int(300, help="Seconds one student cell may run before it is interrupted.", allow_none=True).tag(
+        config=True
+    )
+    notebook_timeout = Int(1800, help="Seconds all of a notebook's cells may run together.").tag(config=True)
+    checks_timeout = Int(900, help="Seconds the hidden checks of one notebook may run together.").tag(config=True)
+    call_timeout = Float(20.0, help="Seconds one call from a check into the student's kernel may take.").tag(
+        config=True
+    )
+    max_examples = Int(25, help="Hypothesis examples per check (derandomized, so grading is deterministic).").tag(
+        config=True
+    )
+    feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(config=True)
+
+    _course_protected = False
+
+    @default("course_root")
+    def _course_root_default(self) -> str:
+        return os.getcwd()
+
+    @default("kernel_manager_class")
+    def _kernel_manager_class_default(self) -> type:
+        return SandboxedKernelManager
+
+    def __init__(self, **kw):
+        kw.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(**kw)
+
+    # -- the whole notebook ---------------------------------------------------------
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        NotebookClient.__init__(self, nb, None)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        test_cells = {cell.metadata.nbgrader["grade_id"]: cell for cell in nb.cells if is_test_cell(cell)}
+        results, problem = [], ""
+        try:
+            self._protect_course_once()
+            self.km = self.create_kernel_manager()
+            reason = self.km.preflight()
+            if reason:
+                raise RuntimeError(reason)
+            with self.setup_kernel():
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                self._run_student_cells()
+                results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
+        except Exception as error:  # fail closed: every graded cell gets 0 with the reason
+            self.log.error("Judge failed on %s: %s", resources.get("nbgrader", {}), error, exc_info=True)
+            problem = feedback.message("grader_error", self.feedback_languages, detail=str(error)[:500])
+        for grade_id, cell in test_cells.items():
+            points = float(cell.metadata.nbgrader.get("points", 0))
+            verdict = score_cell(grade_id, points, results, problem, self.feedback_languages)
+            write_outputs(cell, verdict, self.feedback_languages)
+        return nb, resources
+
+    def _protect_course_once(self) -> None:
+        if running_as_root() and not JudgeExecute._course_protected:
+            changed = protect_course(Path(self.course_root))
+            if changed:
+                self.log.info("Made private to the grader (not readable by student kernels): %s", changed)
+            JudgeExecute._course_protected = True
+
+    # -- the student's cells --------------------------------------------------------
+    def _error(self, key: str, **fields: object) -> NotebookNode:
+        text = feedback.message(key, self.feedback_languages, **fields)
+        return new_output("error", ename=key, evalue=text.splitlines()[-1], traceback=text.splitlines())
+
+    def _run_student_cells(self) -> None:
+        deadline = time.monotonic() + self.notebook_timeout
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code" or is_test_cell(cell):
+                continue
+            if time.monotonic() > deadline:
+                cell.outputs = [self._error("notebook_time_limit", seconds=self.notebook_timeout)]
+                continue
+            try:
+                self.execute_cell(cell, index, store_history=True)
+            except DeadKernelError:
+                cell.outputs.append(self._error("kernel_died_in_cell"))
+                self._restart_kernel()
+                continue
+            timed_out = any(o.output_type == "error" and o.ename == "CellTimeoutError" for o in cell.outputs)
+            if timed_out and not self._responsive():
+                cell.outputs.append(self._error("kernel_restarted_after_timeout"))
+                self._restart_kernel()
+
+    def _responsive(self, seconds: float = 10.0) -> bool:
+        """Whether the kernel answers a kernel_info request within ``seconds``."""
+
+        async def ask() -> bool:
+            msg_id = self.kc.kernel_info()
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    reply = await self.kc.shell_channel.get_msg(timeout=max(0.1, deadline - time.monotonic()))
+                except Empty:
+                    return False
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return True
+            return False
+
+        return run_sync(ask)()
+
+    def _restart_kernel(self) -> None:
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=120)
+
+    # -- the hidden checks ------------------------------------------------------------
+    def _checks_path(self, assignment: str) -> Path:
+        return Path(self.course_root) / "solutions" / assignment
+
+    def _run_hidden_checks(self, assignment: str) -> tuple[list, str]:
+        """Run the assignment's hidden checks against the live kernel; (results, problem)."""
+        checks = self._checks_path(assignment)
+        if not checks.is_dir():
+            return [], feedback.message("grader_error", self.feedback_languages, detail=f"no hidden checks at {checks}")
+        pid = self.km.provisioner.process.pid if self.km.provisioner and self.km.provisioner.process else None
+        with tempfile.TemporaryDirectory(prefix="autograder-checks-") as scratch:
+            results_file = Path(scratch) / "results.jsonl"
+            command = [
+                sys.executable, "-m", "pytest", str(checks),
+                "-p", "autograder.pytest_plugin", "-p", "no:cacheprovider",
+                "-o", "addopts=", "-q", "--rootdir", str(self.course_root),
+                "--judge-connection", self.km.connection_file,
+                "--judge-results", str(results_file),
+                "--judge-call-timeout", str(self.call_timeout),
+                "--judge-max-examples", str(self.max_examples),
+            ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
+            env = {**os.environ, "PYTHONPATH": str(self.course_root), "PYTHONDONTWRITEBYTECODE": "1"}
+            problem = ""
+            try:
+                run = subprocess.run(
+                    command, cwd=scratch, env=env, capture_output=True, text=True, timeout=self.checks_timeout
+                )
+                if run.returncode not in (0, 1):
+                    self.log.error("Hidden checks exited with %s:\n%s", run.returncode, run.stdout[-3000:])
+                    problem = feedback.message(
+                        "grader_error", self.feedback_languages, detail=f"checks exited with code {run.returncode}"
+                    )
+            except subprocess.TimeoutExpired:
+                problem = feedback.message(
+                    "grader_error", self.feedback_languages, detail=f"hidden checks ran past {self.checks_timeout} s"
+                )
+            return read_results(results_file), problem

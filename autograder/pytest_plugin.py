@@ -1,0 +1,112 @@
+"""The pytest plugin that runs hidden checks in the trusted grader process.
+
+The judge starts ``python -m pytest -p autograder.pytest_plugin solutions/<assignment>``
+with the student's kernel connection. The plugin provides the ``student`` fixture,
+loads a derandomized hypothesis profile (same notebook, same examples, same score), and
+writes one JSON line per check to the results file as soon as the check ends, so a
+time-out of the whole run keeps every verdict reached before it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from autograder.checks import CheckFailed, show
+from autograder.student import StudentKernel, StudentProblem
+
+settings.register_profile(
+    "judge",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=25,
+    print_blob=False,
+    report_multiple_bugs=False,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("autograder judge")
+    group.addoption("--judge-connection", required=True, help="connection file of the student's kernel")
+    group.addoption("--judge-pid", type=int, default=None, help="pid of the student's kernel")
+    group.addoption("--judge-results", required=True, help="JSON-lines file the verdicts are appended to")
+    group.addoption("--judge-call-timeout", type=float, default=20.0, help="seconds one call may take")
+    group.addoption("--judge-max-examples", type=int, default=25, help="hypothesis examples per check")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "autograder_check(cell, weight, title): a hidden check for a graded cell")
+    settings.register_profile(
+        "judge-run", parent=settings.get_profile("judge"), max_examples=config.getoption("--judge-max-examples")
+    )
+    settings.load_profile("judge-run")
+
+
+@pytest.fixture(scope="session")
+def student(request: pytest.FixtureRequest) -> StudentKernel:
+    config = request.config
+    kernel = StudentKernel(
+        config.getoption("--judge-connection"),
+        config.getoption("--judge-pid"),
+        call_timeout=config.getoption("--judge-call-timeout"),
+    )
+    yield kernel
+    kernel.close()
+
+
+def _failure(excinfo: pytest.ExceptionInfo | None) -> dict[str, Any]:
+    """The structured reason a check failed, for feedback."""
+    if excinfo is None:
+        return {"key": "grader_error", "fields": {"detail": "no exception recorded"}}
+    error = excinfo.value
+    if isinstance(error, CheckFailed):
+        fields = {k: str(v) for k, v in error.fields.items()}
+        return {"key": error.key, "fields": fields, "input": None if error.input is None else show(error.input)}
+    if isinstance(error, StudentProblem):
+        return {"key": error.key, "fields": {"name": error.name, "detail": error.detail}}
+    if isinstance(error, AssertionError):
+        return {"key": "check_error", "fields": {"detail": str(error)[:500]}}
+    return {"key": "grader_error", "fields": {"detail": f"{type(error).__name__}: {str(error)[:300]}"}}
+
+
+class _Recorder:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def write(self, entry: dict[str, Any]) -> None:
+        with self.path.open("a", encoding="utf-8") as stream:
+            stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _marker_fields(item: pytest.Item) -> dict[str, Any] | None:
+    marker = item.get_closest_marker("autograder_check")
+    if marker is None:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return {
+        "cell": str(marker.kwargs["cell"]).format(**params),
+        "weight": float(marker.kwargs.get("weight", 1.0)),
+        "title": str(marker.kwargs.get("title", "")).format(**params) or item.name,
+    }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        recorder = _Recorder(Path(item.config.getoption("--judge-results")))
+        fields = _marker_fields(item)
+        if fields is None:
+            recorder.write({"unmarked": item.nodeid})
+        else:
+            entry = {"check": item.nodeid, **fields, "passed": report.passed}
+            if not report.passed:
+                entry["failure"] = _failure(call.excinfo)
+            recorder.write(entry)
+    return report
+

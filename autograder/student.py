@@ -1,0 +1,175 @@
+"""The hidden checks' handle on a student's running kernel.
+
+A :class:`StudentKernel` sends data-only requests to the probe in the kernel
+(:mod:`autograder.probe`) and decodes the replies with :mod:`autograder.codec`. It never
+executes code it receives and never unpickles. Every way a call can go wrong (the name
+is missing, the function raised, it ran too long, the kernel died) becomes an exception
+that the feedback knows how to explain.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+from dataclasses import dataclass, field
+from queue import Empty
+from typing import Any
+
+from jupyter_client import BlockingKernelClient
+
+from autograder import codec
+from autograder.probe import TARGET
+
+
+class StudentProblem(Exception):
+    """Something about the student's code, not about the values it returned."""
+
+    key = "student_problem"
+
+    def __init__(self, name: str, detail: str = "") -> None:
+        super().__init__(f"{name}: {detail}" if detail else name)
+        self.name = name
+        self.detail = detail
+
+
+class Missing(StudentProblem):
+    key = "missing"
+
+
+class NotCallable(StudentProblem):
+    key = "not_callable"
+
+
+class Raised(StudentProblem):
+    key = "raised"
+
+
+class TimedOut(StudentProblem):
+    key = "timed_out"
+
+
+class KernelGone(StudentProblem):
+    key = "kernel_gone"
+
+
+@dataclass
+class Call:
+    """What one call of a student's function gave back."""
+
+    value: Any
+    warnings: list[dict] = field(default_factory=list)
+    stdout: str = ""
+    seconds: float = 0.0
+    args_after: list[Any] | None = None
+
+
+class StudentKernel:
+    """Calls functions defined in a student's kernel, by name, with data arguments."""
+
+    def __init__(self, connection_file: str, kernel_pid: int | None, call_timeout: float = 20.0) -> None:
+        self.client = BlockingKernelClient()
+        self.client.load_connection_file(connection_file)
+        self.client.start_channels()
+        self.kernel_pid = kernel_pid
+        self.call_timeout = call_timeout
+        self.gone_reason: str | None = None
+
+    def close(self) -> None:
+        self.client.stop_channels()
+
+    def _alive(self) -> bool:
+        if self.kernel_pid is None:
+            return True
+        try:
+            os.kill(self.kernel_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def _interrupt(self) -> None:
+        if self.kernel_pid is not None:
+            try:
+                os.kill(self.kernel_pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+
+    def _request(self, request: dict, timeout: float) -> tuple[dict | None, str]:
+        """Send one request; return (reply or None on timeout, captured stdout)."""
+        nonce = uuid.uuid4().hex
+        comm_id = uuid.uuid4().hex
+        message = self.client.session.msg(
+            "comm_open", {"comm_id": comm_id, "target_name": TARGET, "data": {**request, "nonce": nonce}}
+        )
+        self.client.shell_channel.send(message)
+        parent = message["header"]["msg_id"]
+        deadline = time.monotonic() + timeout
+        stdout: list[str] = []
+        reply = None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None, "".join(stdout)
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(remaining, 1.0))
+            except Empty:
+                if not self._alive():
+                    raise KernelGone(request.get("name", "kernel"), "the kernel process has exited")
+                continue
+            if msg["parent_header"].get("msg_id") != parent:
+                continue
+            kind = msg["msg_type"]
+            content = msg["content"]
+            if kind == "stream" and sum(map(len, stdout)) < 20_000:
+                stdout.append(content.get("text", ""))
+            elif kind == "comm_msg" and content.get("comm_id") == comm_id:
+                data = content.get("data", {})
+                parsed = codec.loads(data.get("reply", "")) if isinstance(data, dict) else {}
+                if parsed.get("nonce") == nonce:
+                    reply = parsed
+            elif kind == "status" and content.get("execution_state") == "idle":
+                if reply is None:
+                    return {"status": "no_probe"}, "".join(stdout)
+                return reply, "".join(stdout)
+
+    def call(self, name: str, *args: Any, return_args: bool = False, **kwargs: Any) -> Call:
+        """Call ``name(*args, **kwargs)`` in the student's kernel and return what came back."""
+        if self.gone_reason:
+            raise KernelGone(name, self.gone_reason)
+        request = {
+            "op": "call",
+            "name": name,
+            "args": [codec.to_data(a) for a in args],
+            "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
+            "return_args": return_args,
+        }
+        reply, stdout = self._request(request, self.call_timeout)
+        if reply is None:
+            self._interrupt()
+            late, _ = self._request({"op": "ping"}, 10.0)
+            if late is None:
+                self.gone_reason = f"the kernel stopped answering after {name} ran past {self.call_timeout:g} s"
+            raise TimedOut(name, f"no answer within {self.call_timeout:g} s")
+        status = reply.get("status")
+        if status == "missing":
+            raise Missing(name)
+        if status == "not_callable":
+            raise NotCallable(name, str(reply.get("type", "")))
+        if status == "raised":
+            if reply.get("error") == "KeyboardInterrupt":
+                raise TimedOut(name, f"no answer within {self.call_timeout:g} s")
+            raise Raised(name, f"{reply.get('error')}: {reply.get('message')}")
+        if status == "no_probe":
+            raise KernelGone(name, "the kernel no longer answers the grader's probe (was it tampered with?)")
+        if status != "returned":
+            raise KernelGone(name, str(reply.get("message", status)))
+        args_after = [codec.from_data(a) for a in reply["args_after"]] if "args_after" in reply else None
+        return Call(
+            value=codec.from_data(reply["value"]),
+            warnings=list(reply.get("warnings", []))[:20],
+            stdout=stdout[-2000:],
+            seconds=float(reply.get("seconds", 0.0)),
+            args_after=args_after,
+        )

@@ -1,0 +1,121 @@
+"""Turn check results into each graded cell's score and feedback, as nbgrader outputs.
+
+nbgrader reads a graded code cell's score from its outputs (``determine_grade``): an
+error output means 0, the first ``execute_result`` number is partial credit, and *no*
+output means full marks. The judge therefore always writes every graded test cell's
+outputs itself: the feedback text, the points as an ``execute_result``, and an error
+output when nothing was earned, so a cell can never default to full marks.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from autograder import feedback
+
+
+@dataclass
+class CheckResult:
+    """One hidden check's outcome as the pytest plugin recorded it."""
+
+    check: str
+    cell: str
+    weight: float
+    title: str
+    passed: bool
+    failure: dict[str, Any] | None = None
+
+
+@dataclass
+class CellVerdict:
+    """A graded cell's score and the lines of feedback explaining it."""
+
+    grade_id: str
+    points: float
+    score: float
+    lines: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def read_results(path: Path) -> list[CheckResult]:
+    """Parse the plugin's JSON lines; lines for unmarked tests are ignored with the rest intact."""
+    results = []
+    if not path.exists():
+        return results
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if "check" in entry:
+            results.append(CheckResult(**entry))
+    return results
+
+
+def _failure_lines(failure: dict[str, Any], languages: Sequence[str]) -> list[str]:
+    key = failure.get("key", "grader_error")
+    fields = failure.get("fields", {})
+    try:
+        text = feedback.message(key, languages, **fields)
+    except (KeyError, IndexError, ValueError):
+        text = feedback.message("grader_error", languages, detail=f"{key} {fields}")
+    lines = text.splitlines()
+    if failure.get("input"):
+        lines += feedback.message("failing_input", languages, input=failure["input"]).splitlines()
+    return lines
+
+
+def score_cell(
+    grade_id: str,
+    points: float,
+    results: Iterable[CheckResult],
+    problem: str = "",
+    languages: Sequence[str] = feedback.LANGUAGES,
+) -> CellVerdict:
+    """Points for one cell: its points times the weight share of the checks that passed.
+
+    ``problem`` is a reason that applies to the whole run (the checks could not finish);
+    a cell with no recorded checks then gets 0 with that reason.
+    """
+    mine = [r for r in results if r.cell == grade_id]
+    if not mine:
+        reason = problem or feedback.message("no_checks", languages)
+        return CellVerdict(grade_id, points, 0.0, reason.splitlines(), reason)
+    total = sum(r.weight for r in mine)
+    earned = sum(r.weight for r in mine if r.passed)
+    score = min(points, round(points * earned / total, 4)) if total > 0 else 0.0
+    lines: list[str] = []
+    shown: set[tuple[str, ...]] = set()
+    for r in mine:
+        share = points * r.weight / total if total > 0 else 0.0
+        mark = "✓" if r.passed else "✗"
+        lines.append(f"{mark} {feedback.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]")
+        if not r.passed and r.failure:
+            details = tuple(_failure_lines(r.failure, languages))
+            lines += ["    " + line for line in details] if details not in shown else ["    " + feedback.message("same_as_above", languages).replace("\n", " / ")]
+            shown.add(details)
+    first_failure = next((r for r in mine if not r.passed), None)
+    reason = ""
+    if score == 0 and first_failure is not None:
+        reason = " ".join(_failure_lines(first_failure.failure or {}, languages)[:2])
+    return CellVerdict(grade_id, points, score, lines, reason)
+
+
+def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[str] = feedback.LANGUAGES) -> None:
+    """Replace ``cell``'s outputs with the verdict, in the form nbgrader's grading reads."""
+    header = feedback.message("cell_score", languages, score=verdict.score, points=verdict.points)
+    text = "\n".join([" | ".join(header.splitlines()), *verdict.lines]) + "\n"
+    outputs = [
+        new_output("stream", name="stdout", text=text),
+        new_output(
+            "execute_result",
+            data={"text/plain": f"{verdict.score:g}"},
+            execution_count=cell.get("execution_count"),
+        ),
+    ]
+    if verdict.score <= 0:
+        reason = feedback.message("no_credit", languages, reason=verdict.reason or "-")
+        outputs.append(new_output("error", ename="NoCredit", evalue=reason.splitlines()[-1], traceback=reason.splitlines()))
+    cell.outputs = outputs

@@ -1,0 +1,205 @@
+"""Visible checks for the ``activations`` assignment (可见检查).
+
+Students run these in the notebook, under each function. They need no
+reference solution: they use a few known values, compare derivatives with
+TensorFlow's automatic differentiation (自动微分), and check that the shape is
+kept and the input is not modified. When you submit, the grader also runs
+more, hidden checks (隐藏检查) against a reference solution.
+"""
+import contextlib
+import io
+import os
+import sys
+
+import numpy as np
+
+# A float64 grid that avoids exactly 0, where ReLU and leaky ReLU have a kink.
+GRID = np.linspace(-4, 4, 17) + 0.05
+# A small 2-D input for the shape and no-mutation checks.
+MATRIX = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
+
+
+def _passed(message):
+    print("  ✓ " + message)
+
+
+def _all_passed():
+    print("✓ all visible checks passed / 可见检查全部通过")
+
+
+def _show(value):
+    """Short, readable text for a number or an array."""
+    a = np.asarray(value)
+    if a.ndim == 0 and a.dtype.kind in "biuf":
+        return repr(a.item())
+    return np.array2string(a, precision=8, separator=", ")
+
+
+def _call(f, x, args, x_text=None):
+    """Call f(x, *args) and describe the call for messages."""
+    x_text = _show(x) if x_text is None else x_text
+    extra = "".join(", " + _show(a) for a in args)
+    return f(x, *args), f"{getattr(f, '__name__', 'f')}({x_text}{extra})"
+
+
+def _check_values(f, x, expected, args=(), rtol=1e-7, atol=1e-12, x_text=None):
+    """Check f(x, *args) against the expected values."""
+    got, call = _call(f, x, args, x_text)
+    try:
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected,
+                                   rtol=rtol, atol=atol)
+    except (AssertionError, TypeError, ValueError):
+        raise AssertionError(
+            f"值不对 / wrong value:\n  input  输入: {call}\n"
+            f"  got    得到: {got!r}\n  expected 期望: {_show(expected)}"
+        ) from None
+    _passed(f"{call} ≈ {_show(expected)}")
+
+
+def _check_shape_and_no_mutation(f, args=()):
+    """f must return an array of the input's shape and leave the input unchanged."""
+    x = MATRIX.copy()
+    got, call = _call(f, x, args, _show(MATRIX))
+    if np.shape(got) != x.shape:
+        raise AssertionError(
+            f"形状不对 / wrong shape:\n  input  输入: {call}, an array of shape {x.shape}\n"
+            f"  got    得到: shape {np.shape(got)}\n  expected 期望: shape {x.shape}"
+        )
+    if not np.array_equal(x, MATRIX):
+        raise AssertionError(
+            f"输入被修改了 / the input was modified:\n  input  输入: {call}\n"
+            f"  after the call 调用后 x = {_show(x)}\n"
+            f"  expected 期望: the input unchanged (不要修改输入)"
+        )
+    _passed(f"shape {x.shape} kept, input not modified / 形状不变，输入未被修改")
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Hide TensorFlow's start-up log lines.
+
+    TensorFlow writes them to stderr, also from C++ (file descriptor 2), and
+    nbgrader scores any stderr output in a graded cell as a failure.
+    Only TensorFlow's own work runs inside this block, never the student's code.
+    """
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull, \
+                contextlib.redirect_stderr(io.StringIO()):
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+
+
+def _tensorflow():
+    """Import TensorFlow lazily (only the derivative checks need it)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _quiet_stderr():
+        import tensorflow as tf
+    return tf
+
+
+def _autodiff_gradient(tf_function, x):
+    """Elementwise derivative of tf_function at x, by tf.GradientTape."""
+    tf = _tensorflow()
+    with _quiet_stderr():  # the first TensorFlow operation also logs
+        xt = tf.constant(x, dtype=tf.float64)
+        with tf.GradientTape() as tape:
+            tape.watch(xt)
+            y = tf_function(xt)
+        return tape.gradient(y, xt).numpy()
+
+
+def _check_against_autodiff(f, tf_function, name, args=()):
+    """Compare the student's derivative with TensorFlow's on GRID."""
+    expected = _autodiff_gradient(tf_function, GRID)
+    got, call = _call(f, GRID, args, "np.linspace(-4, 4, 17) + 0.05")
+    try:
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected,
+                                   rtol=1e-6, atol=1e-12)
+    except (AssertionError, TypeError, ValueError):
+        raise AssertionError(
+            f"导数与自动微分不一致 / derivative disagrees with automatic "
+            f"differentiation of {name}:\n  input  输入: {call}\n"
+            f"  got    得到: {got!r}\n  expected 期望 (tf.GradientTape): {_show(expected)}"
+        ) from None
+    _passed(f"agrees with tf.GradientTape on {name} / 与自动微分一致")
+
+
+def check_sigmoid(f):
+    """Visible checks for sigmoid(x)."""
+    _check_values(f, 0, 0.5)
+    _check_values(f, 2.0, 1 / (1 + np.exp(-2.0)))
+    _check_values(f, -2.0, 1 / (1 + np.exp(2.0)))
+    _check_shape_and_no_mutation(f)
+    _all_passed()
+
+
+def check_sigmoid_derivative(f):
+    """Visible checks for sigmoid_derivative(x)."""
+    tf = _tensorflow()
+    _check_values(f, 0, 0.25)
+    _check_against_autodiff(f, tf.sigmoid, "tf.sigmoid")
+    _check_shape_and_no_mutation(f)
+    _all_passed()
+
+
+def check_relu(f):
+    """Visible checks for relu(x)."""
+    _check_values(f, -2, 0.0)
+    _check_values(f, 3, 3.0)
+    _check_values(f, 0.0, 0.0)
+    _check_shape_and_no_mutation(f)
+    _all_passed()
+
+
+def check_relu_derivative(f):
+    """Visible checks for relu_derivative(x)."""
+    tf = _tensorflow()
+    _check_values(f, 0, 1.0)  # the course's convention: relu'(0) = 1
+    _check_values(f, -2, 0.0)
+    _check_against_autodiff(f, tf.nn.relu, "tf.nn.relu")
+    _check_shape_and_no_mutation(f)
+    _all_passed()
+
+
+def check_leaky_relu(f):
+    """Visible checks for leaky_relu(x, p)."""
+    _check_values(f, -2, -0.2, args=(0.1,))
+    _check_values(f, 3, 3.0, args=(0.1,))
+    _check_values(f, 0, 0.0, args=(0.1,))
+    _check_shape_and_no_mutation(f, args=(0.1,))
+    _all_passed()
+
+
+def check_leaky_relu_derivative(f):
+    """Visible checks for leaky_relu_derivative(x, p)."""
+    tf = _tensorflow()
+    p = 0.1
+    _check_values(f, -1, 0.1, args=(p,))
+    _check_values(f, 0, 1.0, args=(p,))  # the course's convention at 0
+    _check_against_autodiff(f, lambda t: tf.nn.leaky_relu(t, alpha=p),
+                            "tf.nn.leaky_relu(alpha=0.1)", args=(p,))
+    _check_shape_and_no_mutation(f, args=(p,))
+    _all_passed()
+
+
+def check_tanh(f):
+    """Visible checks for tanh(x)."""
+    _check_values(f, 0, 0.0)
+    x = np.linspace(-5, 5, 11)
+    _check_values(f, x, np.tanh(x), atol=1e-12, x_text="np.linspace(-5, 5, 11)")
+    _check_shape_and_no_mutation(f)
+    _all_passed()
+
+
+def check_tanh_derivative(f):
+    """Visible checks for tanh_derivative(x)."""
+    tf = _tensorflow()
+    _check_values(f, 0, 1.0)
+    _check_against_autodiff(f, tf.tanh, "tf.tanh")
+    _check_shape_and_no_mutation(f)
+    _all_passed()

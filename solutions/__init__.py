@@ -1,0 +1,1 @@
+"""Reference solutions and hidden checks. Never released, never readable by a student's kernel."""

@@ -1,0 +1,1 @@
+"""The ``activations`` assignment: reference solution and hidden checks."""

@@ -1,0 +1,101 @@
+"""Hidden checks for the ``activations`` assignment.
+
+Each of the eight functions has four checks of equal weight, so its cell's points are
+split evenly: values on ordinary inputs, extreme inputs, return type and shape, and not
+mutating the input. Inputs are float32/float64 arrays of 0 to 3 dimensions (empty ones
+included) and Python scalars; the student's answer is compared with the reference.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder.checks import (
+    check,
+    expect_array_like_input,
+    expect_close,
+    expect_no_warnings,
+    expect_unchanged,
+)
+from solutions.activations import reference
+
+FUNCTIONS = [
+    "sigmoid",
+    "sigmoid_derivative",
+    "relu",
+    "relu_derivative",
+    "leaky_relu",
+    "leaky_relu_derivative",
+    "tanh",
+    "tanh_derivative",
+]
+SLOPES = st.sampled_from([0.01, 0.1, 0.2, 0.3])
+DTYPES = st.sampled_from([np.float32, np.float64])
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)
+
+
+def arrays(min_value: float, max_value: float, exclude_band: float = 0.0) -> st.SearchStrategy:
+    """float32/float64 arrays with elements in ±[exclude_band, max_value] (or [min, max])."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> np.ndarray:
+        dtype = draw(DTYPES)
+        width = 32 if dtype == np.float32 else 64
+        if exclude_band:
+            positive = st.floats(exclude_band, max_value, width=width)
+            elements = st.one_of(positive, positive.map(lambda v: -v))
+        else:
+            elements = st.floats(min_value, max_value, width=width)
+        return draw(hnp.arrays(dtype, draw(SHAPES), elements=elements))
+
+    return build()
+
+
+ORDINARY = arrays(-50.0, 50.0)
+EXTREME = arrays(0.0, 1e4, exclude_band=20.0)
+SCALARS = st.one_of(st.floats(-50, 50), st.integers(-50, 50))
+EDGES = np.array([0.0, -0.0, 1e-300, -1e-300, 1.0, -1.0])
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@check(cell="test_{name}", title="values")
+@given(x=ORDINARY, p=SLOPES)
+@example(x=EDGES, p=0.1)
+def test_values(student, name, x, p):
+    extra = (p,) if name.startswith("leaky") else ()
+    expect_close(student.call(name, x, *extra).value, getattr(reference, name)(x, *extra), input=x)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@check(cell="test_{name}", title="extremes")
+@given(x=EXTREME, p=SLOPES)
+@example(x=np.array([-1e4, -1e3, 1e3, 1e4]), p=0.1)
+def test_extremes(student, name, x, p):
+    extra = (p,) if name.startswith("leaky") else ()
+    returned = student.call(name, x, *extra)
+    expect_no_warnings(returned.warnings, input=x)
+    expect_close(returned.value, getattr(reference, name)(x, *extra), input=x)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@check(cell="test_{name}", title="shape_and_type")
+@given(x=st.one_of(ORDINARY, SCALARS), p=SLOPES)
+@example(x=np.zeros((0, 3)), p=0.1)
+@example(x=np.array(2.0), p=0.1)
+@example(x=1.5, p=0.1)
+def test_shape_and_type(student, name, x, p):
+    extra = (p,) if name.startswith("leaky") else ()
+    expect_array_like_input(student.call(name, x, *extra).value, input=x)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@check(cell="test_{name}", title="no_mutation")
+@given(x=ORDINARY, p=SLOPES)
+@example(x=np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), p=0.1)
+def test_no_mutation(student, name, x, p):
+    extra = (p,) if name.startswith("leaky") else ()
+    returned = student.call(name, x, *extra, return_args=True)
+    expect_unchanged(x, returned.args_after[0])
