@@ -41,6 +41,8 @@ def show(value: Any) -> str:
     """A short, readable rendering of a value for feedback."""
     if isinstance(value, Tensor):
         return f"{value.type_name}({show(value.value)})"
+    if isinstance(value, np.ndarray) and value.size == 0:
+        return f"np.zeros({value.shape}, dtype={value.dtype})"
     if isinstance(value, np.ndarray):
         body = np.array2string(value, threshold=12, edgeitems=3, precision=8, separator=", ")
         return f"np.array({body}, dtype={value.dtype})" if value.ndim else f"np.{value.dtype}({body})"

@@ -62,10 +62,10 @@ def set_up(keras_homes: list[Path], cache_dirs: list[Path], ascent: Path | None)
     return report
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ascent", type=Path, help="path to ascent.dat (default: ../shared/data/ascent.dat)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     ascent = args.ascent or next((p for p in ASCENT_CANDIDATES if p.exists()), None)
     home = Path.home()
     user_keras = Path(os.environ.get("KERAS_HOME", home / ".keras"))

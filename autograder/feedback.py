@@ -23,6 +23,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "调用 `{name}` 时抛出了异常：{detail}",
         "en": "calling `{name}` raised {detail}",
     },
+    "not_implemented": {
+        "zh": "`{name}` 还没有实现：请把 `raise NotImplementedError()` 换成你的代码。",
+        "en": "`{name}` is not written yet: replace `raise NotImplementedError()` with your code.",
+    },
     "timed_out": {
         "zh": "`{name}` 运行超时（{detail}）：是否有死循环或过慢的循环？",
         "en": "`{name}` took too long ({detail}): is there an endless or very slow loop?",
@@ -86,18 +90,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the grader could not start a kernel for your notebook: {detail}",
     },
     "kernel_died_in_cell": {
-        "zh": "运行这个单元格时内核退出了（是否调用了 os._exit、exit() 或占用了过多内存？）。评分程序重启了内核并继续运行后面的单元格；在此之前定义的内容已丢失。",
+        "zh": "运行这个单元格时内核退出了（是否调用了 os._exit、exit() 或占用了过多内存？）。"
+        "评分程序重启了内核，重新运行了之前的单元格，并跳过这个单元格继续评分。",
         "en": "the kernel died while running this cell (os._exit, exit(), or too much memory?). The grader "
-        "restarted it and went on with the next cells; everything defined before this cell was lost.",
+        "restarted it, re-ran the cells before this one, and went on without this cell.",
     },
     "kernel_restarted_after_timeout": {
-        "zh": "这个单元格超时且内核无法中断，评分程序重启了内核；在此之前定义的内容已丢失。",
-        "en": "this cell ran out of time and the kernel could not be interrupted, so the grader restarted it; "
-        "everything defined before this cell was lost.",
+        "zh": "这个单元格超时且无法中断，评分程序重启了内核，重新运行了之前的单元格，并跳过这个单元格继续评分。",
+        "en": "this cell ran out of time and could not be interrupted, so the grader restarted the kernel, "
+        "re-ran the cells before this one, and went on without this cell.",
+    },
+    "cell_time_limit": {
+        "zh": "这个单元格运行超过了 {seconds:g} 秒，已被中断。",
+        "en": "this cell ran longer than {seconds:g} s and was interrupted.",
     },
     "notebook_time_limit": {
-        "zh": "整个笔记本的运行时间已用完（{seconds:g} 秒），这个单元格没有运行。",
-        "en": "the notebook's total time limit ({seconds:g} s) was used up, so this cell was not run.",
+        "zh": "整个笔记本的运行时间（{seconds:g} 秒）或内核重启次数已用完，这个单元格没有运行。",
+        "en": "the notebook's total time ({seconds:g} s) or its kernel restarts were used up, so this cell was not run.",
     },
 }
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from autograder.checks import CheckFailed, show
-from autograder.student import StudentKernel, StudentProblem
+from autograder.student import Raised, StudentKernel, StudentProblem
 
 settings.register_profile(
     "judge",
@@ -67,6 +67,8 @@ def _failure(excinfo: pytest.ExceptionInfo | None) -> dict[str, Any]:
     if isinstance(error, CheckFailed):
         fields = {k: str(v) for k, v in error.fields.items()}
         return {"key": error.key, "fields": fields, "input": None if error.input is None else show(error.input)}
+    if isinstance(error, Raised) and error.detail.startswith("NotImplementedError"):
+        return {"key": "not_implemented", "fields": {"name": error.name, "detail": error.detail}}
     if isinstance(error, StudentProblem):
         return {"key": error.key, "fields": {"name": error.name, "detail": error.detail}}
     if isinstance(error, AssertionError):

@@ -74,6 +74,7 @@ class StudentKernel:
         self.kernel_pid = kernel_pid
         self.call_timeout = call_timeout
         self.gone_reason: str | None = None
+        self.timed_out: set[str] = set()  # names that ran out of time once are not waited for again
 
     def close(self) -> None:
         self.client.stop_channels()
@@ -138,6 +139,11 @@ class StudentKernel:
         """Call ``name(*args, **kwargs)`` in the student's kernel and return what came back."""
         if self.gone_reason:
             raise KernelGone(name, self.gone_reason)
+        if name in self.timed_out:
+            raise TimedOut(name, f"an earlier call ran past {self.call_timeout:g} s")
+        if not self._alive():
+            self.gone_reason = "the kernel process has exited"
+            raise KernelGone(name, self.gone_reason)
         request = {
             "op": "call",
             "name": name,
@@ -147,6 +153,7 @@ class StudentKernel:
         }
         reply, stdout = self._request(request, self.call_timeout)
         if reply is None:
+            self.timed_out.add(name)
             self._interrupt()
             late, _ = self._request({"op": "ping"}, 10.0)
             if late is None:
@@ -160,7 +167,8 @@ class StudentKernel:
         if status == "raised":
             if reply.get("error") == "KeyboardInterrupt":
                 raise TimedOut(name, f"no answer within {self.call_timeout:g} s")
-            raise Raised(name, f"{reply.get('error')}: {reply.get('message')}")
+            message = reply.get("message")
+            raise Raised(name, f"{reply.get('error')}: {message}" if message else str(reply.get("error")))
         if status == "no_probe":
             raise KernelGone(name, "the kernel no longer answers the grader's probe (was it tampered with?)")
         if status != "returned":

@@ -9,7 +9,7 @@ output when nothing was earned, so a cell can never default to full marks.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -40,6 +40,7 @@ class CellVerdict:
     score: float
     lines: list[str] = field(default_factory=list)
     reason: str = ""
+    checks: list[CheckResult] = field(default_factory=list)
 
 
 def read_results(path: Path) -> list[CheckResult]:
@@ -54,7 +55,8 @@ def read_results(path: Path) -> list[CheckResult]:
     return results
 
 
-def _failure_lines(failure: dict[str, Any], languages: Sequence[str]) -> list[str]:
+def failure_lines(failure: dict[str, Any], languages: Sequence[str]) -> list[str]:
+    """What went wrong in a failed check, in each language, then the failing input."""
     key = failure.get("key", "grader_error")
     fields = failure.get("fields", {})
     try:
@@ -93,14 +95,14 @@ def score_cell(
         mark = "✓" if r.passed else "✗"
         lines.append(f"{mark} {feedback.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]")
         if not r.passed and r.failure:
-            details = tuple(_failure_lines(r.failure, languages))
+            details = tuple(failure_lines(r.failure, languages))
             lines += ["    " + line for line in details] if details not in shown else ["    " + feedback.message("same_as_above", languages).replace("\n", " / ")]
             shown.add(details)
     first_failure = next((r for r in mine if not r.passed), None)
     reason = ""
     if score == 0 and first_failure is not None:
-        reason = " ".join(_failure_lines(first_failure.failure or {}, languages)[:2])
-    return CellVerdict(grade_id, points, score, lines, reason)
+        reason = " ".join(failure_lines(first_failure.failure or {}, languages)[:2])
+    return CellVerdict(grade_id, points, score, lines, reason, mine)
 
 
 def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[str] = feedback.LANGUAGES) -> None:
@@ -112,6 +114,14 @@ def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[
         new_output(
             "execute_result",
             data={"text/plain": f"{verdict.score:g}"},
+            metadata={
+                "autograder": {
+                    "score": verdict.score,
+                    "points": verdict.points,
+                    "reason": verdict.reason,
+                    "checks": [asdict(check) for check in verdict.checks],
+                }
+            },
             execution_count=cell.get("execution_count"),
         ),
     ]
@@ -119,3 +129,11 @@ def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[
         reason = feedback.message("no_credit", languages, reason=verdict.reason or "-")
         outputs.append(new_output("error", ename="NoCredit", evalue=reason.splitlines()[-1], traceback=reason.splitlines()))
     cell.outputs = outputs
+
+
+def read_verdict(cell: NotebookNode) -> dict[str, Any] | None:
+    """The judge's structured verdict stored in an autograded cell, if it has one."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "execute_result" and "autograder" in output.get("metadata", {}):
+            return output["metadata"]["autograder"]
+    return None

@@ -8,6 +8,7 @@ judge's verdict as its outputs (:mod:`autograder.verdict`), 0 whenever anything 
 """
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from queue import Empty
 
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
@@ -48,6 +49,9 @@ class JudgeExecute(Execute):
         config=True
     )
     max_examples = Int(25, help="Hypothesis examples per check (derandomized, so grading is deterministic).").tag(
+        config=True
+    )
+    max_restarts = Int(3, help="Kernel restarts (after a crash or a hung cell) allowed per notebook.").tag(
         config=True
     )
     feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(config=True)
@@ -107,22 +111,42 @@ class JudgeExecute(Execute):
 
     def _run_student_cells(self) -> None:
         deadline = time.monotonic() + self.notebook_timeout
+        survived: list[int] = []  # cells that ran without killing or hanging the kernel
+        self._restarts = 0
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code" or is_test_cell(cell):
                 continue
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self._restarts > self.max_restarts:
                 cell.outputs = [self._error("notebook_time_limit", seconds=self.notebook_timeout)]
                 continue
             try:
                 self.execute_cell(cell, index, store_history=True)
             except DeadKernelError:
                 cell.outputs.append(self._error("kernel_died_in_cell"))
-                self._restart_kernel()
+                self._restart_and_replay(survived)
                 continue
-            timed_out = any(o.output_type == "error" and o.ename == "CellTimeoutError" for o in cell.outputs)
+            except CellTimeoutError:  # still busy after the interrupt: its output never finished
+                cell.outputs.append(self._error("cell_time_limit", seconds=self.timeout))
+            timed_out = any(o.output_type == "error" and o.ename in ("CellTimeoutError", "cell_time_limit") for o in cell.outputs)
             if timed_out and not self._responsive():
                 cell.outputs.append(self._error("kernel_restarted_after_timeout"))
-                self._restart_kernel()
+                self._restart_and_replay(survived)
+            elif not timed_out:  # a cell that timed out once is not worth waiting for again
+                survived.append(index)
+
+    def _restart_and_replay(self, survived: list[int]) -> None:
+        """Restart the kernel and re-run the cells that had run fine, as a student would."""
+        self._restarts += 1
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=120)
+        for index in survived:
+            try:
+                self.execute_cell(copy.deepcopy(self.nb.cells[index]), index, store_history=True)
+            except DeadKernelError:  # did not die the first time; give up replaying
+                self._restarts += 1
+                run_sync(self.km.restart_kernel)(now=True)
+                run_sync(self.kc.wait_for_ready)(timeout=120)
+                return
 
     def _responsive(self, seconds: float = 10.0) -> bool:
         """Whether the kernel answers a kernel_info request within ``seconds``."""
@@ -140,10 +164,6 @@ class JudgeExecute(Execute):
             return False
 
         return run_sync(ask)()
-
-    def _restart_kernel(self) -> None:
-        run_sync(self.km.restart_kernel)(now=True)
-        run_sync(self.kc.wait_for_ready)(timeout=120)
 
     # -- the hidden checks ------------------------------------------------------------
     def _checks_path(self, assignment: str) -> Path:

@@ -2,8 +2,9 @@
 
 Each of the eight functions has four checks of equal weight, so its cell's points are
 split evenly: values on ordinary inputs, extreme inputs, return type and shape, and not
-mutating the input. Inputs are float32/float64 arrays of 0 to 3 dimensions (empty ones
-included) and Python scalars; the student's answer is compared with the reference.
+mutating the input. Every check also requires the right values, so a stub such as
+``return x`` or ``np.zeros_like(x)`` earns nothing. Inputs are float32/float64 arrays of
+0 to 3 dimensions (empty ones included) and Python scalars, compared with the reference.
 """
 from __future__ import annotations
 
@@ -60,13 +61,22 @@ SCALARS = st.one_of(st.floats(-50, 50), st.integers(-50, 50))
 EDGES = np.array([0.0, -0.0, 1e-300, -1e-300, 1.0, -1.0])
 
 
+def arguments(name: str, x, p: float) -> tuple:
+    """The call's arguments: the leaky functions also take the slope p."""
+    return (x, p) if name.startswith("leaky") else (x,)
+
+
+def expected(name: str, args: tuple):
+    return getattr(reference, name)(*args)
+
+
 @pytest.mark.parametrize("name", FUNCTIONS)
 @check(cell="test_{name}", title="values")
 @given(x=ORDINARY, p=SLOPES)
 @example(x=EDGES, p=0.1)
 def test_values(student, name, x, p):
-    extra = (p,) if name.startswith("leaky") else ()
-    expect_close(student.call(name, x, *extra).value, getattr(reference, name)(x, *extra), input=x)
+    args = arguments(name, x, p)
+    expect_close(student.call(name, *args).value, expected(name, args), input=x)
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -74,10 +84,10 @@ def test_values(student, name, x, p):
 @given(x=EXTREME, p=SLOPES)
 @example(x=np.array([-1e4, -1e3, 1e3, 1e4]), p=0.1)
 def test_extremes(student, name, x, p):
-    extra = (p,) if name.startswith("leaky") else ()
-    returned = student.call(name, x, *extra)
+    args = arguments(name, x, p)
+    returned = student.call(name, *args)
     expect_no_warnings(returned.warnings, input=x)
-    expect_close(returned.value, getattr(reference, name)(x, *extra), input=x)
+    expect_close(returned.value, expected(name, args), input=x)
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -87,8 +97,10 @@ def test_extremes(student, name, x, p):
 @example(x=np.array(2.0), p=0.1)
 @example(x=1.5, p=0.1)
 def test_shape_and_type(student, name, x, p):
-    extra = (p,) if name.startswith("leaky") else ()
-    expect_array_like_input(student.call(name, x, *extra).value, input=x)
+    args = arguments(name, x, p)
+    got = student.call(name, *args).value
+    expect_array_like_input(got, input=x)
+    expect_close(got, expected(name, args), input=x)
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -96,6 +108,7 @@ def test_shape_and_type(student, name, x, p):
 @given(x=ORDINARY, p=SLOPES)
 @example(x=np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), p=0.1)
 def test_no_mutation(student, name, x, p):
-    extra = (p,) if name.startswith("leaky") else ()
-    returned = student.call(name, x, *extra, return_args=True)
+    args = arguments(name, x, p)
+    returned = student.call(name, *args, return_args=True)
     expect_unchanged(x, returned.args_after[0])
+    expect_close(returned.value, expected(name, args), input=x)

@@ -1,0 +1,26 @@
+"""``autograder``: the project's commands where nbgrader has no verb of its own."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="grade a small demo class end to end and print the results")
+    demo.add_argument("--dir", type=Path, default=Path("demo-class"), help="where to build it (replaced)")
+    commands.add_parser("data", help="link the offline data sets where Keras and SciPy look for them")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from autograder import demo as demo_module
+
+        demo_module.run(args.dir.resolve())
+    elif args.command == "data":
+        from autograder import datasets
+
+        datasets.main([])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Submissions for the ``activations`` assignment with the exact scores they must get.
+
+Each submission starts from the reference solution (every solution cell correct) and
+replaces some cells, so its expected scores are the full points except where it says.
+The reason for every lost point is written next to it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FULL = {
+    "test_sigmoid": 2.0,
+    "test_sigmoid_derivative": 2.0,
+    "test_relu": 1.0,
+    "test_relu_derivative": 1.0,
+    "test_leaky_relu": 1.0,
+    "test_leaky_relu_derivative": 1.0,
+    "test_tanh": 2.0,
+    "test_tanh_derivative": 2.0,
+}
+
+
+@dataclass
+class Submission:
+    cells: dict[str, str]
+    lost: dict[str, float] = field(default_factory=dict)  # points lost per graded cell
+    why: str = ""
+    feedback: str = ""  # a phrase the feedback of the first cell in ``lost`` must contain
+
+    def expected(self) -> dict[str, float]:
+        scores = {cell: points - self.lost.get(cell, 0.0) for cell, points in FULL.items()}
+        scores["total"] = sum(scores.values())
+        return scores
+
+
+WRONG = {
+    "relu_derivative_zero_at_zero": Submission(
+        {"relu_derivative": "def relu_derivative(x):\n    return np.where(np.asarray(x) > 0, 1.0, 0.0)\n"},
+        lost={"test_relu_derivative": 0.75},
+        why="relu'(0) must be 1: the values, shape and no-mutation checks all meet x = 0 (and every check "
+        "compares values); only the extremes check (|x| >= 20) passes",
+        feedback="wrong value at index",
+    ),
+    "naive_sigmoid_overflows": Submission(
+        {"sigmoid": "def sigmoid(x):\n    x = np.asarray(x)\n    return 1 / (1 + np.exp(-x))\n"},
+        lost={"test_sigmoid": 0.5, "test_sigmoid_derivative": 0.5, "test_tanh": 0.5, "test_tanh_derivative": 0.5},
+        why="np.exp(-x) overflows for x <= -710 (float64) with a RuntimeWarning; sigmoid_derivative, tanh "
+        "and tanh_derivative call this sigmoid, so each loses its extremes check",
+        feedback="overflow",
+    ),
+    "relu_derivative_mutates_input": Submission(
+        {
+            "relu_derivative": "def relu_derivative(x):\n    x = np.asarray(x)\n    x[x >= 0] = 1\n"
+            "    x[x < 0] = 0\n    return x\n"
+        },
+        lost={"test_relu_derivative": 0.25},
+        why="the values are right, but writing into x changes the caller's array: only the no-mutation "
+        "check fails",
+        feedback="changed its input array",
+    ),
+    "sigmoid_derivative_of_output": Submission(
+        {"sigmoid_derivative": "def sigmoid_derivative(x):\n    s = sigmoid(x)\n    return s * (1 - x)\n"},
+        lost={"test_sigmoid_derivative": 2.0},
+        why="σ'(x) = σ(x)(1 − x) is wrong on every input except x = 0, so no check passes",
+        feedback="wrong value at index",
+    ),
+    "tanh_derivative_without_square": Submission(
+        {"tanh_derivative": "def tanh_derivative(x):\n    return 1 - tanh(x)\n"},
+        lost={"test_tanh_derivative": 2.0},
+        why="1 − tanh(x) differs from 1 − tanh(x)² except where tanh(x) is 0 or 1",
+        feedback="wrong value at index",
+    ),
+    "leaky_derivative_slope_at_zero": Submission(
+        {
+            "leaky_relu_derivative": "def leaky_relu_derivative(x, p):\n"
+            "    return np.where(np.asarray(x) > 0, 1.0, p)\n"
+        },
+        lost={"test_leaky_relu_derivative": 0.75},
+        why="the convention is slope 1 at x = 0; as for relu'(0), only the extremes check never meets 0",
+        feedback="wrong value at index",
+    ),
+    "leaky_relu_hard_coded_slope": Submission(
+        {"leaky_relu": "def leaky_relu(x, p):\n    x = np.asarray(x)\n    return np.where(x >= 0, x, 0.01 * x)\n"},
+        lost={"test_leaky_relu": 1.0},
+        why="ignores p; every check uses slopes other than 0.01 on negative inputs",
+        feedback="wrong value at index",
+    ),
+    "relu_returns_list": Submission(
+        {"relu": "def relu(x):\n    return np.maximum(x, 0).tolist()\n"},
+        lost={"test_relu": 1.0},
+        why="tolist() returns a list (a float for 0-d input); values of an empty (0, 3) array come back as "
+        "[] of shape (0,), so every check, which all compare values, fails",
+        feedback="shape",
+    ),
+    "relu_in_place": Submission(
+        {"relu": "def relu(x):\n    x = np.asarray(x)\n    x[x < 0] = 0\n    return x\n"},
+        lost={"test_relu": 0.25},
+        why="correct values, but it zeroes the caller's negative entries: the no-mutation check fails",
+        feedback="changed its input array",
+    ),
+}
+
+
+def _all_lost(*cells: str) -> dict[str, float]:
+    return {cell: FULL[cell] for cell in cells}
+
+
+STEAL_HELPER = '''import gc
+import sys
+
+
+def _steal(name):
+    """Look for a grader or reference module's function of the same name in this kernel."""
+    for module_name, module in list(sys.modules.items()):
+        if any(word in module_name for word in ("solution", "reference", "autograder", "judge", "grader")):
+            found = getattr(module, name, None)
+            if callable(found):
+                return found
+    for obj in gc.get_objects():
+        if callable(obj) and getattr(obj, "__name__", None) == name and getattr(obj, "__module__", None) not in (None, "__main__"):
+            return obj
+    raise LookupError(f"nothing called {name} to steal")
+'''
+
+READ_HELPER = '''_stolen = {{}}
+for _path in ["{root}/solutions/activations/reference.py", "{root}/source/activations/activations.ipynb",
+              "{root}/gradebook.db", "{root}/tests/activations_corpus.py"]:
+    try:
+        exec(open(_path).read(), _stolen)
+        break
+    except Exception as error:
+        print("could not read", _path, type(error).__name__)
+'''
+
+UNINTERRUPTIBLE_LOOP = '''
+import time
+while True:
+    try:
+        time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+'''
+
+FUNCTION_NAMES = [name.removeprefix("test_") for name in FULL]
+
+
+def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Submissions that try to earn points they did not solve; ``reference`` is the correct cells."""
+    stubs_after_sigmoid = {
+        name: f"def {name}(x, p=None):\n    return x\n" for name in FUNCTION_NAMES if "sigmoid" not in name
+    }
+    return {
+        "tamper_input_transformer": Submission(
+            {
+                "relu": "def relu(x):\n    return 0\n"
+                "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+            },
+            lost=_all_lost(*[f"test_{n}" for n in FUNCTION_NAMES if "sigmoid" not in n]),
+            why="the transformer blanks every later cell, so the functions after relu are never defined; "
+            "the judge never runs test cells in the kernel, so only sigmoid and sigmoid_derivative, solved "
+            "before the trick, earn points",
+            feedback="not defined",
+        ),
+        "tamper_monkeypatch_numpy_and_builtins": Submission(
+            {
+                **stubs_after_sigmoid,
+                "relu": "import builtins\nimport numpy.testing\n"
+                "np.allclose = lambda *a, **k: True\n"
+                "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
+                "np.array_equal = lambda *a, **k: True\n"
+                "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+                "numpy.testing.assert_array_equal = lambda *a, **k: None\n"
+                "builtins.all = lambda *a: True\n"
+                "builtins.any = lambda *a: True\n"
+                "def relu(x, p=None):\n    return x\n",
+            },
+            lost=_all_lost(*[f"test_{n}" for n in FUNCTION_NAMES if "sigmoid" not in n]),
+            why="comparisons happen in the grader process, so patching numpy or builtins in the kernel "
+            "changes nothing; the stubs (return x) earn nothing",
+            feedback="wrong value at index",
+        ),
+        "tamper_steal_from_modules": Submission(
+            {"sigmoid": STEAL_HELPER + "\n\ndef sigmoid(x):\n    return _steal('sigmoid')(x)\n"}
+            | {
+                name: f"def {name}(*args):\n    return _steal({name!r})(*args)\n"
+                for name in FUNCTION_NAMES
+                if name != "sigmoid"
+            },
+            lost=_all_lost(*FULL),
+            why="no reference or grader module with these functions is ever loaded in the student's kernel",
+            feedback="LookupError",
+        ),
+        "tamper_read_solutions": Submission(
+            {"sigmoid": READ_HELPER.format(root=course_root) + "\n\ndef sigmoid(x):\n    return _stolen['sigmoid'](x)\n"}
+            | {
+                name: f"def {name}(*args):\n    return _stolen[{name!r}](*args)\n"
+                for name in FUNCTION_NAMES
+                if name != "sigmoid"
+            },
+            lost=_all_lost(*FULL),
+            why="the kernel runs as nobody; solutions/, source/, tests/ and the gradebook are private to root",
+            feedback="KeyError",
+        ),
+        "tamper_kill_own_kernel": Submission(
+            {
+                "relu": reference["relu"] + "\nimport os\nos._exit(0)\n",
+                "tanh_derivative": reference["tanh_derivative"] + "\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+            },
+            lost=_all_lost("test_relu", "test_tanh_derivative"),
+            why="each cell that kills the kernel is skipped after a restart (the cells before it are re-run), "
+            "so relu and tanh_derivative are not defined; everything else was solved and counts",
+            feedback="not defined",
+        ),
+        "tamper_infinite_loops": Submission(
+            {
+                "relu_derivative": "def relu_derivative(x):\n    while True:\n        pass\n",
+                "leaky_relu": reference["leaky_relu"] + UNINTERRUPTIBLE_LOOP,
+            },
+            lost=_all_lost("test_relu_derivative", "test_leaky_relu"),
+            why="relu_derivative never returns (each call times out); the leaky_relu cell ignores the "
+            "interrupt, so the kernel is restarted and that cell skipped; the rest is graded",
+            feedback="took too long",
+        ),
+    }
