@@ -4,6 +4,7 @@ The one change from stock nbgrader: autograding runs ``JudgeExecute`` instead of
 ``Execute``, so graded test cells are scored by hidden checks in the grader process
 (``solutions/``), never by code running in the student's kernel. See docs/trust-model.md.
 """
+
 import os
 
 from nbgrader.converters import Autograde
@@ -19,7 +20,8 @@ c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.course_id = "keras-course"
 
 c.Autograde.autograde_preprocessors = [
-    JudgeExecute if step is Execute else step for step in Autograde.class_traits()["autograde_preprocessors"].default()
+    JudgeExecute if step is Execute else step
+    for step in Autograde.class_traits()["autograde_preprocessors"].default()
 ]
 
 # The judge: limits and grading knobs (see README, "Grading limits").

@@ -7,6 +7,7 @@ helpers below. They raise :class:`CheckFailed`, which carries the failing input,
 came back and what was expected, so feedback can show exactly one wrong element instead
 of a whole reference answer.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -80,7 +81,9 @@ def _index(shape: tuple[int, ...], flat: int) -> str:
     return str(tuple(int(i) for i in np.unravel_index(flat, shape))) if shape else "()"
 
 
-def expect_close(got: Any, expected: Any, input: Any, rtol: float | None = None, atol: float | None = None) -> None:
+def expect_close(
+    got: Any, expected: Any, input: Any, rtol: float | None = None, atol: float | None = None
+) -> None:
     """``got`` equals ``expected`` elementwise within tolerance; names the first wrong element."""
     default_rtol, default_atol = tolerance(input)
     rtol = default_rtol if rtol is None else rtol
@@ -125,7 +128,9 @@ def expect_unchanged(before: Any, after: Any) -> None:
     """The argument the function received is unchanged after the call."""
     before_array, after_array = np.asarray(before), np.asarray(after)
     if before_array.shape != after_array.shape:
-        raise CheckFailed("mutated", input=before, index="(shape)", before=before_array.shape, after=after_array.shape)
+        raise CheckFailed(
+            "mutated", input=before, index="(shape)", before=before_array.shape, after=after_array.shape
+        )
     same = (before_array == after_array) | (np.isnan(before_array) & np.isnan(after_array))
     if not same.all():
         flat = int(np.flatnonzero(~same.ravel())[0])

@@ -4,6 +4,7 @@ It drives the real ``nbgrader`` command line (generate_assignment, autograde,
 generate_feedback, export) in a temporary course directory, and reads grades back
 from nbgrader's gradebook, exactly as a TA's run would leave them.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,9 @@ class Classroom:
             source = self.course / name
             target = self.root / name
             if source.is_dir():
-                shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(
+                    source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+                )
             else:
                 shutil.copy2(source, target)
 
@@ -51,9 +54,11 @@ class Classroom:
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run ``nbgrader ARGS`` in the course directory; raise with its log if it fails."""
         command = [str(Path(sys.executable).parent / "nbgrader"), *args]
-        run = subprocess.run(command, cwd=self.root, env=self.env(), capture_output=True, text=True)
+        run = subprocess.run(command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False)
         if check and run.returncode != 0:
-            raise RuntimeError(f"nbgrader {' '.join(args)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
+            raise RuntimeError(
+                f"nbgrader {' '.join(args)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}"
+            )
         return run
 
     # -- notebooks ------------------------------------------------------------------
@@ -63,7 +68,9 @@ class Classroom:
 
     def reference_cells(self, assignment: str, notebook: str | None = None) -> dict[str, str]:
         """The source notebook's solution cells, markers removed: what a perfect student writes."""
-        source = nbformat.read(self.root / "source" / assignment / f"{notebook or assignment}.ipynb", as_version=4)
+        source = nbformat.read(
+            self.root / "source" / assignment / f"{notebook or assignment}.ipynb", as_version=4
+        )
         return {
             cell.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
             for cell in source.cells
@@ -113,6 +120,8 @@ class Classroom:
                 table[submission.student_id] = row
         return table
 
-    def autograded_notebook(self, student: str, assignment: str, notebook: str | None = None) -> nbformat.NotebookNode:
+    def autograded_notebook(
+        self, student: str, assignment: str, notebook: str | None = None
+    ) -> nbformat.NotebookNode:
         path = self.root / "autograded" / student / assignment / f"{notebook or assignment}.ipynb"
         return nbformat.read(path, as_version=4)

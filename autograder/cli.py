@@ -1,4 +1,5 @@
 """``autograder``: the project's commands where nbgrader has no verb of its own."""
+
 from __future__ import annotations
 
 import argparse

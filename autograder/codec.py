@@ -5,6 +5,7 @@ Everything is JSON. Arrays travel as base64 ``.npy`` bytes and are read back wit
 Anything that is not plain data arrives as an :class:`Opaque` description (type name
 and a short repr) instead of an object.
 """
+
 from __future__ import annotations
 
 import base64

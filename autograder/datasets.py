@@ -5,6 +5,7 @@ and ``scipy.datasets.ascent()`` reads pooch's ``scipy-data`` cache, so linking t
 files there keeps the notebooks' standard loading code working without a network.
 Set-up is idempotent: run it as often as you like.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -6,6 +6,7 @@ the graded cells with an input transformer (which earns full marks from stock
 nbgrader). The demo prints each student's score per graded cell, which hidden checks
 failed and why, and where the feedback and the exported grades are.
 """
+
 from __future__ import annotations
 
 import shutil

@@ -3,9 +3,10 @@
 Messages are looked up by key and filled with ``str.format`` fields. A course author
 adding an exercise adds check titles to ``CHECK_TITLES`` (or passes a literal title).
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 LANGUAGES = ("zh", "en")
 

@@ -9,6 +9,7 @@ execute, so input transformers or a rewritten ``exec`` in the student's kernel c
 turn them into something else. Nothing here can see the reference solution: it lives
 in another process the kernel cannot reach.
 """
+
 from __future__ import annotations
 
 import time
@@ -45,8 +46,9 @@ def _call(request: dict) -> dict:
     args = [codec.from_data(item) for item in request.get("args", [])]
     kwargs = {str(key): codec.from_data(value) for key, value in request.get("kwargs", {}).items()}
     started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(
-        over="warn", divide="warn", invalid="warn", under="ignore"
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"),
     ):
         warnings.simplefilter("always")
         try:

@@ -6,6 +6,7 @@ loads a derandomized hypothesis profile (same notebook, same examples, same scor
 writes one JSON line per check to the results file as soon as the check ends, so a
 time-out of the whole run keeps every verdict reached before it.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,9 +41,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "autograder_check(cell, weight, title): a hidden check for a graded cell")
+    config.addinivalue_line(
+        "markers", "autograder_check(cell, weight, title): a hidden check for a graded cell"
+    )
     settings.register_profile(
-        "judge-run", parent=settings.get_profile("judge"), max_examples=config.getoption("--judge-max-examples")
+        "judge-run",
+        parent=settings.get_profile("judge"),
+        max_examples=config.getoption("--judge-max-examples"),
     )
     settings.load_profile("judge-run")
 
@@ -66,7 +71,11 @@ def _failure(excinfo: pytest.ExceptionInfo | None) -> dict[str, Any]:
     error = excinfo.value
     if isinstance(error, CheckFailed):
         fields = {k: str(v) for k, v in error.fields.items()}
-        return {"key": error.key, "fields": fields, "input": None if error.input is None else show(error.input)}
+        return {
+            "key": error.key,
+            "fields": fields,
+            "input": None if error.input is None else show(error.input),
+        }
     if isinstance(error, Raised) and error.detail.startswith("NotImplementedError"):
         return {"key": "not_implemented", "fields": {"name": error.name, "detail": error.detail}}
     if isinstance(error, StudentProblem):
@@ -111,4 +120,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                 entry["failure"] = _failure(call.excinfo)
             recorder.write(entry)
     return report
-

@@ -6,6 +6,7 @@ working directory and a minimal environment. It talks to the grader over ``ipc``
 sockets in that private directory: TCP loopback would stay inside the empty network
 namespace. Without root none of this is possible, and the grader says so.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,7 +66,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     ).tag(config=True)
     kernel_uid = Int(65534, help="User the kernel runs as when grading as root.").tag(config=True)
     kernel_gid = Int(65534, help="Group the kernel runs as when grading as root.").tag(config=True)
-    isolate_network = Bool(True, help="Run the kernel in a network namespace with no network.").tag(config=True)
+    isolate_network = Bool(True, help="Run the kernel in a network namespace with no network.").tag(
+        config=True
+    )
     memory_limit = Unicode("4G", help="Address-space cap for the kernel (prlimit --as).").tag(config=True)
     process_limit = Int(4096, help="Process and thread cap for the kernel user (prlimit --nproc).").tag(
         config=True
@@ -126,7 +129,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         wrapper = []
         if self.isolate_network:
             wrapper += ["unshare", "--net", "--"]
-        wrapper += ["prlimit", f"--as={parse_bytes(self.memory_limit)}", f"--nproc={self.process_limit}", "--"]
+        wrapper += [
+            "prlimit",
+            f"--as={parse_bytes(self.memory_limit)}",
+            f"--nproc={self.process_limit}",
+            "--",
+        ]
         wrapper += [
             "setpriv",
             f"--reuid={self.kernel_uid}",
@@ -163,7 +171,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.sandboxed:
             return None
         command = self._wrapper() + [sys.executable, "-c", "import autograder.probe, ipykernel"]
-        result = subprocess.run(command, capture_output=True, text=True, cwd="/", env={"PATH": "/usr/bin:/bin"})
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd="/", env={"PATH": "/usr/bin:/bin"}
+        )
         if result.returncode == 0:
             return None
         return (

@@ -6,6 +6,7 @@ executes code it receives and never unpickles. Every way a call can go wrong (th
 is missing, the function raised, it ran too long, the kernel died) becomes an exception
 that the feedback knows how to explain.
 """
+
 from __future__ import annotations
 
 import os
@@ -157,7 +158,9 @@ class StudentKernel:
             self._interrupt()
             late, _ = self._request({"op": "ping"}, 10.0)
             if late is None:
-                self.gone_reason = f"the kernel stopped answering after {name} ran past {self.call_timeout:g} s"
+                self.gone_reason = (
+                    f"the kernel stopped answering after {name} ran past {self.call_timeout:g} s"
+                )
             raise TimedOut(name, f"no answer within {self.call_timeout:g} s")
         status = reply.get("status")
         if status == "missing":

@@ -6,12 +6,14 @@ output means full marks. The judge therefore always writes every graded test cel
 outputs itself: the feedback text, the points as an ``execute_result``, and an error
 output when nothing was earned, so a cell can never default to full marks.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -96,7 +98,11 @@ def score_cell(
         lines.append(f"{mark} {feedback.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]")
         if not r.passed and r.failure:
             details = tuple(failure_lines(r.failure, languages))
-            lines += ["    " + line for line in details] if details not in shown else ["    " + feedback.message("same_as_above", languages).replace("\n", " / ")]
+            lines += (
+                ["    " + line for line in details]
+                if details not in shown
+                else ["    " + feedback.message("same_as_above", languages).replace("\n", " / ")]
+            )
             shown.add(details)
     first_failure = next((r for r in mine if not r.passed), None)
     reason = ""
@@ -105,7 +111,9 @@ def score_cell(
     return CellVerdict(grade_id, points, score, lines, reason, mine)
 
 
-def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[str] = feedback.LANGUAGES) -> None:
+def write_outputs(
+    cell: NotebookNode, verdict: CellVerdict, languages: Sequence[str] = feedback.LANGUAGES
+) -> None:
     """Replace ``cell``'s outputs with the verdict, in the form nbgrader's grading reads."""
     header = feedback.message("cell_score", languages, score=verdict.score, points=verdict.points)
     text = "\n".join([" | ".join(header.splitlines()), *verdict.lines]) + "\n"
@@ -127,7 +135,11 @@ def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[
     ]
     if verdict.score <= 0:
         reason = feedback.message("no_credit", languages, reason=verdict.reason or "-")
-        outputs.append(new_output("error", ename="NoCredit", evalue=reason.splitlines()[-1], traceback=reason.splitlines()))
+        outputs.append(
+            new_output(
+                "error", ename="NoCredit", evalue=reason.splitlines()[-1], traceback=reason.splitlines()
+            )
+        )
     cell.outputs = outputs
 
 

@@ -4,6 +4,7 @@ Each submission starts from the reference solution (every solution cell correct)
 replaces some cells, so its expected scores are the full points except where it says.
 The reason for every lost point is written next to it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ class Submission:
     cells: dict[str, str]
     lost: dict[str, float] = field(default_factory=dict)  # points lost per graded cell
     why: str = ""
-    feedback: str = ""  # a phrase the feedback of the first cell in ``lost`` must contain
+    feedback: str = ""  # a phrase the feedback of ``feedback_cell`` must contain
+    feedback_cell: str = ""  # default: the first cell in ``lost``
 
     def expected(self) -> dict[str, float]:
         scores = {cell: points - self.lost.get(cell, 0.0) for cell, points in FULL.items()}
@@ -43,7 +45,12 @@ WRONG = {
     ),
     "naive_sigmoid_overflows": Submission(
         {"sigmoid": "def sigmoid(x):\n    x = np.asarray(x)\n    return 1 / (1 + np.exp(-x))\n"},
-        lost={"test_sigmoid": 0.5, "test_sigmoid_derivative": 0.5, "test_tanh": 0.5, "test_tanh_derivative": 0.5},
+        lost={
+            "test_sigmoid": 0.5,
+            "test_sigmoid_derivative": 0.5,
+            "test_tanh": 0.5,
+            "test_tanh_derivative": 0.5,
+        },
         why="np.exp(-x) overflows for x <= -710 (float64) with a RuntimeWarning; sigmoid_derivative, tanh "
         "and tanh_derivative call this sigmoid, so each loses its extremes check",
         feedback="overflow",
@@ -80,7 +87,9 @@ WRONG = {
         feedback="wrong value at index",
     ),
     "leaky_relu_hard_coded_slope": Submission(
-        {"leaky_relu": "def leaky_relu(x, p):\n    x = np.asarray(x)\n    return np.where(x >= 0, x, 0.01 * x)\n"},
+        {
+            "leaky_relu": "def leaky_relu(x, p):\n    x = np.asarray(x)\n    return np.where(x >= 0, x, 0.01 * x)\n"
+        },
         lost={"test_leaky_relu": 1.0},
         why="ignores p; every check uses slopes other than 0.01 on negative inputs",
         feedback="wrong value at index",
@@ -122,7 +131,7 @@ def _steal(name):
     raise LookupError(f"nothing called {name} to steal")
 '''
 
-READ_HELPER = '''_stolen = {{}}
+READ_HELPER = """_stolen = {{}}
 for _path in ["{root}/solutions/activations/reference.py", "{root}/source/activations/activations.ipynb",
               "{root}/gradebook.db", "{root}/tests/activations_corpus.py"]:
     try:
@@ -130,16 +139,16 @@ for _path in ["{root}/solutions/activations/reference.py", "{root}/source/activa
         break
     except Exception as error:
         print("could not read", _path, type(error).__name__)
-'''
+"""
 
-UNINTERRUPTIBLE_LOOP = '''
+UNINTERRUPTIBLE_LOOP = """
 import time
 while True:
     try:
         time.sleep(0.5)
     except KeyboardInterrupt:
         pass
-'''
+"""
 
 FUNCTION_NAMES = [name.removeprefix("test_") for name in FULL]
 
@@ -160,6 +169,7 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
             "the judge never runs test cells in the kernel, so only sigmoid and sigmoid_derivative, solved "
             "before the trick, earn points",
             feedback="not defined",
+            feedback_cell="test_relu_derivative",
         ),
         "tamper_monkeypatch_numpy_and_builtins": Submission(
             {
@@ -191,7 +201,10 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
             feedback="LookupError",
         ),
         "tamper_read_solutions": Submission(
-            {"sigmoid": READ_HELPER.format(root=course_root) + "\n\ndef sigmoid(x):\n    return _stolen['sigmoid'](x)\n"}
+            {
+                "sigmoid": READ_HELPER.format(root=course_root)
+                + "\n\ndef sigmoid(x):\n    return _stolen['sigmoid'](x)\n"
+            }
             | {
                 name: f"def {name}(*args):\n    return _stolen[{name!r}](*args)\n"
                 for name in FUNCTION_NAMES
@@ -204,7 +217,8 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
         "tamper_kill_own_kernel": Submission(
             {
                 "relu": reference["relu"] + "\nimport os\nos._exit(0)\n",
-                "tanh_derivative": reference["tanh_derivative"] + "\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+                "tanh_derivative": reference["tanh_derivative"]
+                + "\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
             },
             lost=_all_lost("test_relu", "test_tanh_derivative"),
             why="each cell that kills the kernel is skipped after a restart (the cells before it are re-run), "

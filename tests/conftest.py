@@ -1,13 +1,13 @@
 """Shared fixtures: one throw-away class per assignment, graded once by the real nbgrader."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-
 from activations_corpus import WRONG, Submission, tampering
+
 from autograder.classroom import Classroom
 
 # Short limits keep the hostile submissions cheap; the judge's defaults are far larger.

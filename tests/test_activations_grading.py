@@ -1,12 +1,14 @@
 """The ``activations`` assignment graded end to end by the real ``nbgrader autograde``."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from activations_corpus import FULL, WRONG, tampering
-from conftest import cell_feedback
+from conftest import TEST_LIMITS, cell_feedback
+
+from autograder.verdict import read_verdict
 
 TAMPERING = list(tampering("/course", {name.removeprefix("test_"): "" for name in FULL}))
 
@@ -28,8 +30,8 @@ def test_submission_gets_exactly_its_expected_scores(activations_class, student)
 @pytest.mark.parametrize("student", list(WRONG) + TAMPERING)
 def test_feedback_says_what_went_wrong(activations_class, student):
     submission = activations_class.submissions[student]
-    first_lost = next(iter(submission.lost))
-    assert submission.feedback in cell_feedback(activations_class, student, first_lost)
+    cell = submission.feedback_cell or next(iter(submission.lost))
+    assert submission.feedback in cell_feedback(activations_class, student, cell)
 
 
 def test_every_hidden_check_fails_on_some_submission(activations_class):
@@ -60,3 +62,18 @@ def test_graded_cells_never_run_in_the_student_kernel(activations_class):
         if cell.metadata.get("nbgrader", {}).get("grade_id") in FULL:
             assert cell.outputs[0]["text"].startswith("本题得分"), cell.outputs
             assert "visible checks passed" not in str(cell.outputs)
+
+
+def test_grading_the_same_notebooks_again_gives_identical_verdicts(activations_class):
+    """Derandomized hypothesis and seeded kernels: a regrade changes no score and no feedback."""
+    classroom = activations_class.classroom
+    students = ["naive_sigmoid_overflows", "relu_returns_list"]
+
+    def verdicts(student):
+        notebook = classroom.autograded_notebook(student, "activations")
+        return [read_verdict(cell) for cell in notebook.cells if read_verdict(cell) is not None]
+
+    before = {student: verdicts(student) for student in students}
+    for student in students:
+        classroom.nbgrader("autograde", "activations", "--force", "--student", student, *TEST_LIMITS)
+    assert {student: verdicts(student) for student in students} == before

@@ -6,6 +6,7 @@ the assignment run as a pytest subprocess in the trusted grader process and reac
 kernel only through the probe's data channel. Every graded test cell then gets the
 judge's verdict as its outputs (:mod:`autograder.verdict`), 0 whenever anything failed.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,21 +41,25 @@ class JudgeExecute(Execute):
     """Execute the student's cells sandboxed, then score graded cells with hidden checks."""
 
     course_root = Unicode(help="The course directory (holds solutions/).").tag(config=True)
-    timeout = Int(300, help="Seconds one student cell may run before it is interrupted.", allow_none=True).tag(
+    timeout = Int(
+        300, help="Seconds one student cell may run before it is interrupted.", allow_none=True
+    ).tag(config=True)
+    notebook_timeout = Int(1800, help="Seconds all of a notebook's cells may run together.").tag(config=True)
+    checks_timeout = Int(900, help="Seconds the hidden checks of one notebook may run together.").tag(
         config=True
     )
-    notebook_timeout = Int(1800, help="Seconds all of a notebook's cells may run together.").tag(config=True)
-    checks_timeout = Int(900, help="Seconds the hidden checks of one notebook may run together.").tag(config=True)
     call_timeout = Float(20.0, help="Seconds one call from a check into the student's kernel may take.").tag(
         config=True
     )
-    max_examples = Int(25, help="Hypothesis examples per check (derandomized, so grading is deterministic).").tag(
-        config=True
-    )
+    max_examples = Int(
+        25, help="Hypothesis examples per check (derandomized, so grading is deterministic)."
+    ).tag(config=True)
     max_restarts = Int(3, help="Kernel restarts (after a crash or a hung cell) allowed per notebook.").tag(
         config=True
     )
-    feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(config=True)
+    feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(
+        config=True
+    )
 
     _course_protected = False
 
@@ -62,12 +67,8 @@ class JudgeExecute(Execute):
     def _course_root_default(self) -> str:
         return os.getcwd()
 
-    @default("kernel_manager_class")
-    def _kernel_manager_class_default(self) -> type:
-        return SandboxedKernelManager
-
     def __init__(self, **kw):
-        kw.setdefault("kernel_manager_class", SandboxedKernelManager)
+        kw.setdefault("kernel_manager_class", SandboxedKernelManager)  # nbgrader's Execute sets its own
         super().__init__(**kw)
 
     # -- the whole notebook ---------------------------------------------------------
@@ -89,7 +90,7 @@ class JudgeExecute(Execute):
                 self._run_student_cells()
                 results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
         except Exception as error:  # fail closed: every graded cell gets 0 with the reason
-            self.log.error("Judge failed on %s: %s", resources.get("nbgrader", {}), error, exc_info=True)
+            self.log.exception("Judge failed on %s", resources.get("nbgrader", {}))
             problem = feedback.message("grader_error", self.feedback_languages, detail=str(error)[:500])
         for grade_id, cell in test_cells.items():
             points = float(cell.metadata.nbgrader.get("points", 0))
@@ -127,7 +128,10 @@ class JudgeExecute(Execute):
                 continue
             except CellTimeoutError:  # still busy after the interrupt: its output never finished
                 cell.outputs.append(self._error("cell_time_limit", seconds=self.timeout))
-            timed_out = any(o.output_type == "error" and o.ename in ("CellTimeoutError", "cell_time_limit") for o in cell.outputs)
+            timed_out = any(
+                o.output_type == "error" and o.ename in ("CellTimeoutError", "cell_time_limit")
+                for o in cell.outputs
+            )
             if timed_out and not self._responsive():
                 cell.outputs.append(self._error("kernel_restarted_after_timeout"))
                 self._restart_and_replay(survived)
@@ -173,7 +177,9 @@ class JudgeExecute(Execute):
         """Run the assignment's hidden checks against the live kernel; (results, problem)."""
         checks = self._checks_path(assignment)
         if not checks.is_dir():
-            return [], feedback.message("grader_error", self.feedback_languages, detail=f"no hidden checks at {checks}")
+            return [], feedback.message(
+                "grader_error", self.feedback_languages, detail=f"no hidden checks at {checks}"
+            )
         pid = self.km.provisioner.process.pid if self.km.provisioner and self.km.provisioner.process else None
         with tempfile.TemporaryDirectory(prefix="autograder-checks-") as scratch:
             results_file = Path(scratch) / "results.jsonl"
@@ -190,15 +196,25 @@ class JudgeExecute(Execute):
             problem = ""
             try:
                 run = subprocess.run(
-                    command, cwd=scratch, env=env, capture_output=True, text=True, timeout=self.checks_timeout
+                    command,
+                    cwd=scratch,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=self.checks_timeout,
                 )
                 if run.returncode not in (0, 1):
                     self.log.error("Hidden checks exited with %s:\n%s", run.returncode, run.stdout[-3000:])
                     problem = feedback.message(
-                        "grader_error", self.feedback_languages, detail=f"checks exited with code {run.returncode}"
+                        "grader_error",
+                        self.feedback_languages,
+                        detail=f"checks exited with code {run.returncode}",
                     )
             except subprocess.TimeoutExpired:
                 problem = feedback.message(
-                    "grader_error", self.feedback_languages, detail=f"hidden checks ran past {self.checks_timeout} s"
+                    "grader_error",
+                    self.feedback_languages,
+                    detail=f"hidden checks ran past {self.checks_timeout} s",
                 )
             return read_results(results_file), problem

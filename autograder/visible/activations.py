@@ -6,6 +6,7 @@ TensorFlow's automatic differentiation (自动微分), and check that the shape 
 kept and the input is not modified. When you submit, the grader also runs
 more, hidden checks (隐藏检查) against a reference solution.
 """
+
 import contextlib
 import io
 import os
@@ -46,8 +47,7 @@ def _check_values(f, x, expected, args=(), rtol=1e-7, atol=1e-12, x_text=None):
     """Check f(x, *args) against the expected values."""
     got, call = _call(f, x, args, x_text)
     try:
-        np.testing.assert_allclose(np.asarray(got, dtype=float), expected,
-                                   rtol=rtol, atol=atol)
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=rtol, atol=atol)
     except (AssertionError, TypeError, ValueError):
         raise AssertionError(
             f"值不对 / wrong value:\n  input  输入: {call}\n"
@@ -85,8 +85,7 @@ def _quiet_stderr():
     sys.stderr.flush()
     saved_fd = os.dup(2)
     try:
-        with open(os.devnull, "w") as devnull, \
-                contextlib.redirect_stderr(io.StringIO()):
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(io.StringIO()):
             os.dup2(devnull.fileno(), 2)
             yield
     finally:
@@ -118,8 +117,7 @@ def _check_against_autodiff(f, tf_function, name, args=()):
     expected = _autodiff_gradient(tf_function, GRID)
     got, call = _call(f, GRID, args, "np.linspace(-4, 4, 17) + 0.05")
     try:
-        np.testing.assert_allclose(np.asarray(got, dtype=float), expected,
-                                   rtol=1e-6, atol=1e-12)
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=1e-6, atol=1e-12)
     except (AssertionError, TypeError, ValueError):
         raise AssertionError(
             f"导数与自动微分不一致 / derivative disagrees with automatic "
@@ -181,8 +179,9 @@ def check_leaky_relu_derivative(f):
     p = 0.1
     _check_values(f, -1, 0.1, args=(p,))
     _check_values(f, 0, 1.0, args=(p,))  # the course's convention at 0
-    _check_against_autodiff(f, lambda t: tf.nn.leaky_relu(t, alpha=p),
-                            "tf.nn.leaky_relu(alpha=0.1)", args=(p,))
+    _check_against_autodiff(
+        f, lambda t: tf.nn.leaky_relu(t, alpha=p), "tf.nn.leaky_relu(alpha=0.1)", args=(p,)
+    )
     _check_shape_and_no_mutation(f, args=(p,))
     _all_passed()
 

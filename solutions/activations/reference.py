@@ -8,6 +8,7 @@ Each function (signature, docstring and body) is copied verbatim into its
 solution cell in ``source/activations/activations.ipynb``, with the body
 between ``### BEGIN SOLUTION`` and ``### END SOLUTION``; keep the two identical.
 """
+
 import numpy as np
 
 
@@ -108,4 +109,4 @@ def tanh_derivative(x):
     """
     x = np.asarray(x)
     t = tanh(x)
-    return 1 - t ** 2
+    return 1 - t**2

@@ -6,6 +6,7 @@ mutating the input. Every check also requires the right values, so a stub such a
 ``return x`` or ``np.zeros_like(x)`` earns nothing. Inputs are float32/float64 arrays of
 0 to 3 dimensions (empty ones included) and Python scalars, compared with the reference.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,0 +1,121 @@
+"""The student's kernel as the judge starts it: nobody, no network, no secrets, a probe."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import SandboxedKernelManager, parse_bytes, protect_course
+from autograder.student import KernelGone, Missing, Raised, StudentKernel, TimedOut
+
+PROBE_CODE = """
+import os, socket
+def whoami():
+    return os.getuid()
+def connect(host, port):
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return "connected"
+    except OSError as error:
+        return type(error).__name__
+def read(path):
+    try:
+        return open(path).read()
+    except OSError as error:
+        return type(error).__name__
+def double(x):
+    return x * 2
+def fails(x):
+    raise ValueError("bad input")
+def slow(x):
+    while True:
+        pass
+"""
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """A sandboxed kernel with PROBE_CODE run in it, and a secret only root may read."""
+    assert os.geteuid() == 0, "sandbox tests need root"
+    secret_dir = tmp_path_factory.mktemp("course")
+    (secret_dir / "solutions").mkdir()
+    (secret_dir / "solutions" / "reference.py").write_text("ANSWER = 42\n")
+    secret_dir.chmod(0o755)
+    protect_course(secret_dir)
+    loop = asyncio.new_event_loop()
+    manager = SandboxedKernelManager(kernel_name="python3")
+    assert manager.preflight() is None
+    loop.run_until_complete(manager.start_kernel())
+    client = manager.blocking_client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    reply = client.execute_interactive(PROBE_CODE, timeout=30)
+    assert reply["content"]["status"] == "ok"
+    student = StudentKernel(manager.connection_file, manager.provisioner.process.pid, call_timeout=3)
+    yield student, secret_dir, manager
+    student.close()
+    client.stop_channels()
+    loop.run_until_complete(manager.shutdown_kernel(now=True))
+    loop.close()
+
+
+def test_kernel_runs_as_nobody(kernel):
+    student, _, _ = kernel
+    assert student.call("whoami").value == 65534
+
+
+def test_kernel_has_no_network_not_even_loopback(kernel):
+    student, _, _ = kernel
+    assert student.call("connect", "127.0.0.1", 22).value != "connected"
+
+
+def test_kernel_cannot_read_protected_course_files(kernel):
+    student, course, _ = kernel
+    assert student.call("read", str(course / "solutions" / "reference.py")).value == "PermissionError"
+
+
+def test_kernel_works_in_a_private_directory(kernel):
+    _, _, manager = kernel
+    assert manager.work_dir.owner() == "nobody"
+    assert oct(manager.work_dir.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_calls_pass_arrays_and_report_what_went_wrong(kernel):
+    student, _, _ = kernel
+    np.testing.assert_array_equal(student.call("double", np.arange(3.0)).value, [0.0, 2.0, 4.0])
+    with pytest.raises(Missing):
+        student.call("no_such_function", 1)
+    with pytest.raises(Raised, match="ValueError: bad input"):
+        student.call("fails", 1)
+    with pytest.raises(TimedOut):
+        student.call("slow", 1)
+    with pytest.raises(TimedOut):  # not waited for a second time
+        student.call("slow", 1)
+    assert student.call("double", 2).value == 4  # the interrupt left the kernel usable
+
+
+def test_a_dead_kernel_is_reported_not_waited_for():
+    dead = StudentKernel.__new__(StudentKernel)
+    dead.gone_reason, dead.timed_out, dead.kernel_pid = None, set(), 2**22 + 12345
+    with pytest.raises(KernelGone):
+        dead.call("anything")
+
+
+@pytest.mark.parametrize(
+    "text, size", [("4G", 4 << 30), ("512M", 512 << 20), ("1073741824", 1 << 30), ("2GiB", 2 << 30)]
+)
+def test_memory_sizes_are_given_to_prlimit_in_bytes(text, size):
+    assert parse_bytes(text) == size
+
+
+def test_protect_course_leaves_only_public_parts_readable(tmp_path):
+    for name in ("solutions", "source", "tests", "release", "autograder", ".venv"):
+        (tmp_path / name).mkdir(mode=0o755)
+    (tmp_path / "gradebook.db").write_text("")
+    (tmp_path / "gradebook.db").chmod(0o644)
+    protect_course(tmp_path)
+    private = {p.name for p in tmp_path.iterdir() if not p.stat().st_mode & 0o077}
+    assert private == {"solutions", "source", "tests", "gradebook.db"}

@@ -1,0 +1,75 @@
+"""Scores written by the judge are read back by nbgrader's own grading code unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from nbformat.v4 import new_code_cell
+from nbgrader.utils import determine_grade
+
+from autograder.verdict import CheckResult, read_verdict, score_cell, write_outputs
+
+
+def graded_cell(points: float):
+    cell = new_code_cell("check_something(f)")
+    cell.metadata["nbgrader"] = {
+        "grade": True, "solution": False, "locked": True, "points": points,
+        "grade_id": "test_f", "schema_version": 3, "task": False,
+    }  # fmt: skip
+    return cell
+
+
+def result(passed: bool, weight: float = 1.0, title: str = "values") -> CheckResult:
+    failure = None if passed else {"key": "values_differ", "fields": {
+        "index": "(0,)", "at_input": "1.0", "got": "0.0", "expected": "1.0"}, "input": "np.array([1.0])"}  # fmt: skip
+    return CheckResult(check="t", cell="test_f", weight=weight, title=title, passed=passed, failure=failure)
+
+
+@given(
+    points=st.sampled_from([0.5, 1, 2, 3, 7.5]),
+    checks=st.lists(st.tuples(st.booleans(), st.sampled_from([1.0, 2.0, 0.5])), min_size=1, max_size=6),
+)
+def test_nbgrader_reads_back_exactly_the_judges_score(points, checks):
+    results = [result(passed, weight) for passed, weight in checks]
+    verdict = score_cell("test_f", points, results)
+    expected = points * sum(w for p, w in checks if p) / sum(w for _, w in checks)
+    assert verdict.score == pytest.approx(expected, abs=1e-4)
+    cell = graded_cell(points)
+    write_outputs(cell, verdict)
+    assert determine_grade(cell) == (pytest.approx(verdict.score), points)
+
+
+def test_a_cell_without_checks_scores_zero_and_says_why():
+    verdict = score_cell("test_f", 2, [result(True)] * 0)
+    cell = graded_cell(2)
+    write_outputs(cell, verdict)
+    assert determine_grade(cell)[0] == 0
+    assert "no hidden checks" in cell.outputs[0]["text"]
+
+
+def test_a_run_problem_scores_unfinished_cells_zero_with_its_reason():
+    verdict = score_cell("test_f", 2, [], problem="the grader itself failed: boom")
+    assert verdict.score == 0 and "boom" in verdict.reason
+
+
+def test_checks_for_other_cells_do_not_count():
+    other = CheckResult(check="t", cell="test_g", weight=1, title="values", passed=True)
+    assert score_cell("test_f", 2, [other, result(False)]).score == 0
+
+
+def test_feedback_names_each_check_with_its_share_and_the_failing_input():
+    verdict = score_cell("test_f", 2, [result(True), result(False, title="extremes")])
+    cell = graded_cell(2)
+    write_outputs(cell, verdict)
+    text = cell.outputs[0]["text"]
+    assert "✓ 普通输入上的取值 / values on ordinary inputs  [1/1]" in text
+    assert "✗" in text and "expected 1.0" in text and "smallest failing input: np.array([1.0])" in text
+
+
+def test_structured_verdict_is_stored_on_the_score_output():
+    verdict = score_cell("test_f", 2, [result(True), result(False)])
+    cell = graded_cell(2)
+    write_outputs(cell, verdict)
+    stored = read_verdict(cell)
+    assert stored["score"] == 1 and [c["passed"] for c in stored["checks"]] == [True, False]
