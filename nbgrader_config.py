@@ -33,7 +33,7 @@ c.JudgeExecute.call_timeout = 20  # seconds per call from a check into the stude
 c.JudgeExecute.max_examples = 25  # hypothesis examples per check (derandomized)
 c.JudgeExecute.feedback_languages = ["zh", "en"]
 
-# The student's kernel when grading as root: user nobody, no network, capped memory.
+# The student's kernel when grading as root: its own unprivileged uid, no network, capped memory.
 c.SandboxedKernelManager.memory_limit = "4G"
 c.SandboxedKernelManager.process_limit = 4096
 c.SandboxedKernelManager.isolate_network = True

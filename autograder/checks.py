@@ -10,12 +10,14 @@ of a whole reference answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 
 from autograder.codec import Opaque, Tensor
+from autograder.student import Call, Raised
 
 
 def check(cell: str, weight: float = 1.0, title: str = "") -> pytest.MarkDecorator:
@@ -141,3 +143,14 @@ def expect_unchanged(before: Any, after: Any) -> None:
             before=repr(before_array.ravel()[flat].item()),
             after=repr(after_array.ravel()[flat].item()),
         )
+
+
+def expect_raises(call: Callable[[], Call], error: str, input: Any) -> str:
+    """``call()`` must make the student's function raise ``error`` (a class name); returns its message."""
+    try:
+        returned = call()
+    except Raised as problem:
+        if problem.detail.split(":")[0] != error:
+            raise CheckFailed("wrong_error", input=input, expected=error, got=problem.detail) from None
+        return problem.detail
+    raise CheckFailed("did_not_raise", input=input, expected=error, got=show(returned.value))

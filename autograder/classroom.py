@@ -26,6 +26,16 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
+def reference_cells(source_notebook: Path) -> dict[str, str]:
+    """A source notebook's solution cells by grade_id, solution markers removed."""
+    source = nbformat.read(source_notebook, as_version=4)
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
+        for cell in source.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
 class Classroom:
     """A course directory in ``root``, copied from the course repository."""
 
@@ -54,7 +64,9 @@ class Classroom:
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run ``nbgrader ARGS`` in the course directory; raise with its log if it fails."""
         command = [str(Path(sys.executable).parent / "nbgrader"), *args]
-        run = subprocess.run(command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False)
+        run = subprocess.run(
+            command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False
+        )
         if check and run.returncode != 0:
             raise RuntimeError(
                 f"nbgrader {' '.join(args)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}"

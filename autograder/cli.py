@@ -11,7 +11,8 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="grade a small demo class end to end and print the results")
     demo.add_argument("--dir", type=Path, default=Path("demo-class"), help="where to build it (replaced)")
-    commands.add_parser("data", help="link the offline data sets where Keras and SciPy look for them")
+    data = commands.add_parser("data", help="link the offline data sets where Keras and SciPy look for them")
+    data.add_argument("--ascent", help="path to ascent.dat (default: ../shared/data/ascent.dat)")
     args = parser.parse_args(argv)
     if args.command == "demo":
         from autograder import demo as demo_module
@@ -20,7 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "data":
         from autograder import datasets
 
-        datasets.main([])
+        datasets.main(["--ascent", args.ascent] if args.ascent else [])
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 8
 MAX_ITEMS = 100_000
 REPR_LIMIT = 300
+STRING_LIMIT = 200_000
 
 
 class DecodeError(ValueError):
@@ -76,7 +77,7 @@ def to_data(value: Any, depth: int = 0) -> dict:
     if isinstance(value, float):
         return {"kind": "float", "value": float.__repr__(value)}
     if isinstance(value, str):
-        return {"kind": "str", "value": value[:10_000]}
+        return {"kind": "str", "value": value[:STRING_LIMIT]}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
         return {"kind": "ndarray", "npy": _array_to_b64(value)}
     if isinstance(value, (list, tuple)):

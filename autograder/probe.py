@@ -12,6 +12,7 @@ in another process the kernel cannot reach.
 
 from __future__ import annotations
 
+import inspect
 import time
 import traceback
 import warnings
@@ -72,6 +73,19 @@ def _call(request: dict) -> dict:
     return reply
 
 
+def _source(request: dict) -> dict:
+    """The source code of a function the notebook defines (IPython keeps cell sources)."""
+    name = str(request["name"])
+    target = _namespace().get(name)
+    if target is None:
+        return {"status": "missing", "name": name}
+    try:
+        text = inspect.getsource(target)
+    except (OSError, TypeError) as error:
+        return {"status": "raised", "error": type(error).__name__, "message": str(error)[:300]}
+    return {"status": "returned", "value": codec.to_data(text[:100_000])}
+
+
 def handle(request: dict) -> dict:
     """Answer one request; any failure becomes an error reply, never an exception."""
     try:
@@ -79,6 +93,8 @@ def handle(request: dict) -> dict:
             return {"status": "pong"}
         if request.get("op") == "call":
             return _call(request)
+        if request.get("op") == "source":
+            return _source(request)
         return {"status": "error", "message": f"unknown op {request.get('op')!r}"}
     except BaseException as error:
         return {"status": "error", "message": f"{type(error).__name__}: {error}"[:500]}

@@ -3,8 +3,9 @@
 The judge starts ``python -m pytest -p autograder.pytest_plugin solutions/<assignment>``
 with the student's kernel connection. The plugin provides the ``student`` fixture,
 loads a derandomized hypothesis profile (same notebook, same examples, same score), and
-writes one JSON line per check to the results file as soon as the check ends, so a
-time-out of the whole run keeps every verdict reached before it.
+writes one JSON line per collected check before any runs and one per verdict as soon
+as a check ends: a time-out of the whole run keeps every verdict reached before it, and
+the checks that never reported count as failed.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ def pytest_configure(config: pytest.Config) -> None:
         max_examples=config.getoption("--judge-max-examples"),
     )
     settings.load_profile("judge-run")
+
+
+NOTES = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def note(request: pytest.FixtureRequest):
+    """``note(text)`` adds an information line to this check's feedback; it earns no points."""
+    notes = request.node.stash.setdefault(NOTES, [])
+    return notes.append
 
 
 @pytest.fixture(scope="session")
@@ -106,6 +117,15 @@ def _marker_fields(item: pytest.Item) -> dict[str, Any] | None:
     }
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Record every check before any runs: a check that never reports counts as failed."""
+    recorder = _Recorder(Path(config.getoption("--judge-results")))
+    for item in items:
+        fields = _marker_fields(item)
+        if fields is not None:
+            recorder.write({"collected": item.nodeid, **fields})
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
@@ -115,7 +135,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         if fields is None:
             recorder.write({"unmarked": item.nodeid})
         else:
-            entry = {"check": item.nodeid, **fields, "passed": report.passed}
+            entry = {
+                "check": item.nodeid,
+                **fields,
+                "passed": report.passed,
+                "notes": item.stash.get(NOTES, []),
+            }
             if not report.passed:
                 entry["failure"] = _failure(call.excinfo)
             recorder.write(entry)

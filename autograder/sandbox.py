@@ -1,6 +1,6 @@
 """Start a student's kernel where it cannot reach the grader's secrets.
 
-When grading runs as root, the kernel runs as an unprivileged user (``nobody``) in a
+When grading runs as root, the kernel runs as an unprivileged user id of its own in a
 network namespace with no interfaces, under memory and process limits, with a private
 working directory and a minimal environment. It talks to the grader over ``ipc``
 sockets in that private directory: TCP loopback would stay inside the empty network
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -43,6 +44,33 @@ def running_as_root() -> bool:
     return os.geteuid() == 0
 
 
+def package_checkout() -> Path | None:
+    """The course checkout this package is loaded from (an editable install), if any.
+
+    A kernel imports ``autograder`` from there, so it must be protected like the course
+    being graded even when grading happens in a copy (the demo, the tests).
+    """
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "solutions").is_dir() else None
+
+
+def kill_processes_of(uid: int) -> int:
+    """SIGKILL every process whose real uid is ``uid`` (what a kernel left behind)."""
+    killed = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid_line = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue
+        if int(uid_line.split()[1]) == uid:
+            try:
+                os.kill(int(status.parent.name), signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+    return killed
+
+
 def protect_course(root: Path) -> list[str]:
     """Make every top-level entry not in ``KERNEL_READABLE`` unreadable to other users."""
     changed = []
@@ -64,8 +92,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         "auto",
         help="auto: sandbox the kernel when grading as root, warn otherwise; off: never (trusted use only).",
     ).tag(config=True)
-    kernel_uid = Int(65534, help="User the kernel runs as when grading as root.").tag(config=True)
-    kernel_gid = Int(65534, help="Group the kernel runs as when grading as root.").tag(config=True)
+    kernel_uid = Int(
+        64000,
+        help="User id the kernel runs as when grading as root. Use an id no one else uses: every process "
+        "left with it when a kernel stops is killed.",
+    ).tag(config=True)
+    kernel_gid = Int(64000, help="Group id the kernel runs as when grading as root.").tag(config=True)
     isolate_network = Bool(True, help="Run the kernel in a network namespace with no network.").tag(
         config=True
     )
@@ -111,6 +143,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         return {
             "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "LANG": "C.UTF-8",
+            "USER": "student",
+            "LOGNAME": "student",
             "HOME": work,
             "TMPDIR": str(self._private_dir / "tmp"),
             "IPYTHONDIR": os.path.join(work, ".ipython"),
@@ -145,6 +179,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         return wrapper
 
     async def _async_pre_start_kernel(self, **kw):  # type: ignore[override]
+        if self.sandboxed:
+            if self.kernel_uid in (0, os.getuid()):
+                raise ValueError(f"kernel_uid {self.kernel_uid} is not an unprivileged, unused user id")
+            kill_processes_of(self.kernel_uid)
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
@@ -162,6 +200,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
+        if self.sandboxed:  # processes the student started in their own session outlive the kernel
+            kill_processes_of(self.kernel_uid)
         if not restart and self._private_dir is not None:
             shutil.rmtree(self._private_dir, ignore_errors=True)
             self._private_dir = None

@@ -138,13 +138,6 @@ class StudentKernel:
 
     def call(self, name: str, *args: Any, return_args: bool = False, **kwargs: Any) -> Call:
         """Call ``name(*args, **kwargs)`` in the student's kernel and return what came back."""
-        if self.gone_reason:
-            raise KernelGone(name, self.gone_reason)
-        if name in self.timed_out:
-            raise TimedOut(name, f"an earlier call ran past {self.call_timeout:g} s")
-        if not self._alive():
-            self.gone_reason = "the kernel process has exited"
-            raise KernelGone(name, self.gone_reason)
         request = {
             "op": "call",
             "name": name,
@@ -152,6 +145,33 @@ class StudentKernel:
             "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
             "return_args": return_args,
         }
+        reply, stdout = self._ask(name, request)
+        args_after = [codec.from_data(a) for a in reply["args_after"]] if "args_after" in reply else None
+        return Call(
+            value=codec.from_data(reply["value"]),
+            warnings=list(reply.get("warnings", []))[:20],
+            stdout=stdout[-2000:],
+            seconds=float(reply.get("seconds", 0.0)),
+            args_after=args_after,
+        )
+
+    def source(self, name: str) -> str:
+        """The source code of the student's function ``name``, for checks decided from code."""
+        reply, _ = self._ask(name, {"op": "source", "name": name})
+        text = codec.from_data(reply["value"])
+        if not isinstance(text, str):
+            raise KernelGone(name, "the probe sent something that is not source code")
+        return text
+
+    def _ask(self, name: str, request: dict) -> tuple[dict, str]:
+        """Send a request about ``name``; turn every way it can fail into a StudentProblem."""
+        if self.gone_reason:
+            raise KernelGone(name, self.gone_reason)
+        if name in self.timed_out:
+            raise TimedOut(name, f"an earlier call ran past {self.call_timeout:g} s")
+        if not self._alive():
+            self.gone_reason = "the kernel process has exited"
+            raise KernelGone(name, self.gone_reason)
         reply, stdout = self._request(request, self.call_timeout)
         if reply is None:
             self.timed_out.add(name)
@@ -176,11 +196,4 @@ class StudentKernel:
             raise KernelGone(name, "the kernel no longer answers the grader's probe (was it tampered with?)")
         if status != "returned":
             raise KernelGone(name, str(reply.get("message", status)))
-        args_after = [codec.from_data(a) for a in reply["args_after"]] if "args_after" in reply else None
-        return Call(
-            value=codec.from_data(reply["value"]),
-            warnings=list(reply.get("warnings", []))[:20],
-            stdout=stdout[-2000:],
-            seconds=float(reply.get("seconds", 0.0)),
-            args_after=args_after,
-        )
+        return reply, stdout

@@ -31,6 +31,7 @@ class CheckResult:
     title: str
     passed: bool
     failure: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,15 +47,27 @@ class CellVerdict:
 
 
 def read_results(path: Path) -> list[CheckResult]:
-    """Parse the plugin's JSON lines; lines for unmarked tests are ignored with the rest intact."""
-    results = []
-    if not path.exists():
-        return results
-    for line in path.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        if "check" in entry:
-            results.append(CheckResult(**entry))
-    return results
+    """Every collected check's result; a check that was collected but never reported failed.
+
+    A check run cut short (time limit, crash) must not score as if the checks it never
+    reached did not exist.
+    """
+    collected: dict[str, dict[str, Any]] = {}
+    reported: dict[str, CheckResult] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            if "collected" in entry:
+                collected[entry.pop("collected")] = entry
+            elif "check" in entry:
+                reported[entry["check"]] = CheckResult(**entry)
+    unfinished = {"key": "not_finished", "fields": {}}
+    missing = [
+        CheckResult(check=nodeid, **fields, passed=False, failure=unfinished)
+        for nodeid, fields in collected.items()
+        if nodeid not in reported
+    ]
+    return list(reported.values()) + missing
 
 
 def failure_lines(failure: dict[str, Any], languages: Sequence[str]) -> list[str]:
@@ -95,7 +108,13 @@ def score_cell(
     for r in mine:
         share = points * r.weight / total if total > 0 else 0.0
         mark = "✓" if r.passed else "✗"
-        lines.append(f"{mark} {feedback.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]")
+        if r.weight == 0:  # information only, worth no points
+            lines.append(f"ℹ {feedback.title(r.title, languages)}")
+        else:
+            lines.append(
+                f"{mark} {feedback.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]"
+            )
+        lines += ["    " + line for note in r.notes for line in note.splitlines()]
         if not r.passed and r.failure:
             details = tuple(failure_lines(r.failure, languages))
             lines += (
@@ -104,7 +123,7 @@ def score_cell(
                 else ["    " + feedback.message("same_as_above", languages).replace("\n", " / ")]
             )
             shown.add(details)
-    first_failure = next((r for r in mine if not r.passed), None)
+    first_failure = next((r for r in mine if not r.passed and r.weight > 0), None)
     reason = ""
     if score == 0 and first_failure is not None:
         reason = " ".join(failure_lines(first_failure.failure or {}, languages)[:2])

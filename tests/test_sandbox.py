@@ -1,9 +1,10 @@
-"""The student's kernel as the judge starts it: nobody, no network, no secrets, a probe."""
+"""The student's kernel as the judge starts it: its own uid, no network, no secrets, a probe."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,6 +31,9 @@ def double(x):
     return x * 2
 def fails(x):
     raise ValueError("bad input")
+def detach():
+    import subprocess
+    return subprocess.Popen(["sleep", "600"], start_new_session=True).pid
 def slow(x):
     while True:
         pass
@@ -62,9 +66,9 @@ def kernel(tmp_path_factory):
     loop.close()
 
 
-def test_kernel_runs_as_nobody(kernel):
-    student, _, _ = kernel
-    assert student.call("whoami").value == 65534
+def test_kernel_runs_as_its_own_unprivileged_user(kernel):
+    student, _, manager = kernel
+    assert student.call("whoami").value == manager.kernel_uid != 0
 
 
 def test_kernel_has_no_network_not_even_loopback(kernel):
@@ -79,7 +83,7 @@ def test_kernel_cannot_read_protected_course_files(kernel):
 
 def test_kernel_works_in_a_private_directory(kernel):
     _, _, manager = kernel
-    assert manager.work_dir.owner() == "nobody"
+    assert manager.work_dir.stat().st_uid == manager.kernel_uid
     assert oct(manager.work_dir.parent.stat().st_mode & 0o777) == "0o700"
 
 
@@ -119,3 +123,20 @@ def test_protect_course_leaves_only_public_parts_readable(tmp_path):
     protect_course(tmp_path)
     private = {p.name for p in tmp_path.iterdir() if not p.stat().st_mode & 0o077}
     assert private == {"solutions", "source", "tests", "gradebook.db"}
+
+
+def test_processes_a_kernel_leaves_behind_are_killed_when_it_stops():
+    loop = asyncio.new_event_loop()
+    manager = SandboxedKernelManager(kernel_name="python3")
+    loop.run_until_complete(manager.start_kernel())
+    client = manager.blocking_client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    client.execute_interactive(PROBE_CODE, timeout=30)
+    student = StudentKernel(manager.connection_file, manager.provisioner.process.pid)
+    orphan = student.call("detach").value
+    student.close()
+    client.stop_channels()
+    loop.run_until_complete(manager.shutdown_kernel(now=True))
+    loop.close()
+    assert not Path(f"/proc/{orphan}").exists() or "Z" in Path(f"/proc/{orphan}/stat").read_text().split()[2]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell
 from nbgrader.utils import determine_grade
 
-from autograder.verdict import CheckResult, read_verdict, score_cell, write_outputs
+from autograder.verdict import CheckResult, read_results, read_verdict, score_cell, write_outputs
 
 
 def graded_cell(points: float):
@@ -73,3 +75,17 @@ def test_structured_verdict_is_stored_on_the_score_output():
     write_outputs(cell, verdict)
     stored = read_verdict(cell)
     assert stored["score"] == 1 and [c["passed"] for c in stored["checks"]] == [True, False]
+
+
+def test_checks_that_never_reported_count_as_failed(tmp_path):
+    """A check run cut short must not score only the checks it reached."""
+    results = tmp_path / "results.jsonl"
+    lines = [
+        {"collected": "a", "cell": "test_f", "weight": 1.0, "title": "values"},
+        {"collected": "b", "cell": "test_f", "weight": 1.0, "title": "extremes"},
+        {"check": "a", "cell": "test_f", "weight": 1.0, "title": "values", "passed": True, "notes": []},
+    ]
+    results.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    verdict = score_cell("test_f", 2, read_results(results))
+    assert verdict.score == 1
+    assert any("did not finish" in line for line in verdict.lines)

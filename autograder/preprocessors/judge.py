@@ -28,7 +28,7 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Int, List, Unicode, default
 
 from autograder import feedback
-from autograder.sandbox import SandboxedKernelManager, protect_course, running_as_root
+from autograder.sandbox import SandboxedKernelManager, package_checkout, protect_course, running_as_root
 from autograder.verdict import read_results, score_cell, write_outputs
 
 
@@ -100,9 +100,10 @@ class JudgeExecute(Execute):
 
     def _protect_course_once(self) -> None:
         if running_as_root() and not JudgeExecute._course_protected:
-            changed = protect_course(Path(self.course_root))
-            if changed:
-                self.log.info("Made private to the grader (not readable by student kernels): %s", changed)
+            for root in {Path(self.course_root).resolve(), package_checkout()} - {None}:
+                changed = protect_course(root)
+                if changed:
+                    self.log.info("Made private in %s (student kernels cannot read them): %s", root, changed)
             JudgeExecute._course_protected = True
 
     # -- the student's cells --------------------------------------------------------
@@ -117,7 +118,7 @@ class JudgeExecute(Execute):
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code" or is_test_cell(cell):
                 continue
-            if time.monotonic() > deadline or self._restarts > self.max_restarts:
+            if time.monotonic() > deadline or self._restarts >= self.max_restarts:
                 cell.outputs = [self._error("notebook_time_limit", seconds=self.notebook_timeout)]
                 continue
             try:
