@@ -7,7 +7,7 @@ The reason for every lost point is written next to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from corpus import Submission
 
 FULL = {
     "test_sigmoid": 2.0,
@@ -21,21 +21,7 @@ FULL = {
 }
 
 
-@dataclass
-class Submission:
-    cells: dict[str, str]
-    lost: dict[str, float] = field(default_factory=dict)  # points lost per graded cell
-    why: str = ""
-    feedback: str = ""  # a phrase the feedback of ``feedback_cell`` must contain
-    feedback_cell: str = ""  # default: the first cell in ``lost``
-
-    def expected(self) -> dict[str, float]:
-        scores = {cell: points - self.lost.get(cell, 0.0) for cell, points in FULL.items()}
-        scores["total"] = sum(scores.values())
-        return scores
-
-
-WRONG = {
+WRONG = {  # each starts from the reference and replaces the cells it names
     "relu_derivative_zero_at_zero": Submission(
         {"relu_derivative": "def relu_derivative(x):\n    return np.where(np.asarray(x) > 0, 1.0, 0.0)\n"},
         lost={"test_relu_derivative": 0.75},
@@ -131,9 +117,14 @@ def _steal(name):
     raise LookupError(f"nothing called {name} to steal")
 '''
 
-READ_HELPER = """_stolen = {{}}
+READ_HELPER = """import os
+import autograder
+
+_stolen = {{}}
+_checkout = os.path.dirname(os.path.dirname(autograder.__file__))  # where the grader's package lives
 for _path in ["{root}/solutions/activations/reference.py", "{root}/source/activations/activations.ipynb",
-              "{root}/gradebook.db", "{root}/tests/activations_corpus.py"]:
+              "{root}/gradebook.db", "{root}/tests/activations_corpus.py",
+              _checkout + "/solutions/activations/reference.py", _checkout + "/.git/config"]:
     try:
         exec(open(_path).read(), _stolen)
         break
@@ -211,7 +202,8 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
                 if name != "sigmoid"
             },
             lost=_all_lost(*FULL),
-            why="the kernel runs as nobody; solutions/, source/, tests/ and the gradebook are private to root",
+            why="the kernel runs as an unprivileged user; solutions/, source/, tests/, .git and the gradebook "
+            "are private to root, in the course being graded and in the checkout the grader runs from",
             feedback="KeyError",
         ),
         "tamper_kill_own_kernel": Submission(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import json
 
@@ -10,7 +11,6 @@ import nbformat
 import pytest
 
 from autograder.classroom import Classroom, repo_root
-from solutions.activations import reference
 
 REPO = repo_root()
 ASSIGNMENTS = sorted(p.name for p in (REPO / "source").iterdir() if p.is_dir())
@@ -44,10 +44,14 @@ def test_generate_assignment_reproduces_the_committed_release(regenerated, assig
             )
 
 
-def _reference_lines() -> set[str]:
-    """Distinctive lines of the reference solutions (not signatures, docstrings or trivia)."""
+def reference_module(assignment: str):
+    return importlib.import_module(f"solutions.{assignment}.reference")
+
+
+def _reference_lines(assignment: str) -> set[str]:
+    """Distinctive lines of a reference solution (not signatures, docstrings or trivia)."""
     lines = set()
-    for name, function in inspect.getmembers(reference, inspect.isfunction):
+    for _, function in inspect.getmembers(reference_module(assignment), inspect.isfunction):
         body = ast.parse(inspect.getsource(function)).body[0].body[1:]  # skip the docstring
         for statement in body:
             text = ast.unparse(statement)
@@ -56,27 +60,37 @@ def _reference_lines() -> set[str]:
     return lines
 
 
-def test_release_contains_no_solution_and_no_hidden_check_text():
-    released = "\n".join(p.read_text() for p in (REPO / "release").rglob("*.ipynb"))
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_contains_no_solution_and_no_hidden_check_text(assignment):
+    released = "\n".join(p.read_text() for p in (REPO / "release" / assignment).rglob("*.ipynb"))
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "from solutions", "import solutions"):
         assert marker not in released
-    leaked = [line for line in _reference_lines() if line in released]
+    leaked = [line for line in _reference_lines(assignment) if line in released]
     assert leaked == []
 
 
-def test_every_source_solution_cell_is_the_reference_function():
-    classroom_free = nbformat.read(REPO / "source" / "activations" / "activations.ipynb", as_version=4)
-    for cell in classroom_free.cells:
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_source_solution_cell_is_the_reference_function(assignment):
+    reference = reference_module(assignment)
+    source = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in source.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            code = "\n".join(l for l in cell.source.splitlines() if "### " not in l)
+        if meta.get("solution") and cell.cell_type == "code":
+            code = "\n".join(line for line in cell.source.splitlines() if "### " not in line)
             expected = inspect.getsource(getattr(reference, meta["grade_id"]))
             assert ast.dump(ast.parse(code)) == ast.dump(ast.parse(expected)), meta["grade_id"]
 
 
-def test_every_graded_cell_has_points_and_every_solution_cell_a_stub_in_release():
-    notebook = nbformat.read(REPO / "release" / "activations" / "activations.ipynb", as_version=4)
+POINTS = {"activations": 12, "convolution": 10}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_points_and_every_solution_cell_is_a_stub_in_release(assignment):
+    notebook = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     graded = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert sum(c.metadata["nbgrader"]["points"] for c in graded) == 12
+    assert sum(c.metadata["nbgrader"]["points"] for c in graded) == POINTS[assignment]
     stubs = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+    assert stubs
+    for cell in stubs:
+        stub = "raise NotImplementedError()" if cell.cell_type == "code" else "YOUR ANSWER HERE"
+        assert stub in cell.source

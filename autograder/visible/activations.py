@@ -14,32 +14,18 @@ import sys
 
 import numpy as np
 
+from autograder.visible.report import all_passed, passed, show
+
 # A float64 grid that avoids exactly 0, where ReLU and leaky ReLU have a kink.
 GRID = np.linspace(-4, 4, 17) + 0.05
 # A small 2-D input for the shape and no-mutation checks.
 MATRIX = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
 
 
-def _passed(message):
-    print("  ✓ " + message)
-
-
-def _all_passed():
-    print("✓ all visible checks passed / 可见检查全部通过")
-
-
-def _show(value):
-    """Short, readable text for a number or an array."""
-    a = np.asarray(value)
-    if a.ndim == 0 and a.dtype.kind in "biuf":
-        return repr(a.item())
-    return np.array2string(a, precision=8, separator=", ")
-
-
 def _call(f, x, args, x_text=None):
     """Call f(x, *args) and describe the call for messages."""
-    x_text = _show(x) if x_text is None else x_text
-    extra = "".join(", " + _show(a) for a in args)
+    x_text = show(x) if x_text is None else x_text
+    extra = "".join(", " + show(a) for a in args)
     return f(x, *args), f"{getattr(f, '__name__', 'f')}({x_text}{extra})"
 
 
@@ -51,15 +37,15 @@ def _check_values(f, x, expected, args=(), rtol=1e-7, atol=1e-12, x_text=None):
     except (AssertionError, TypeError, ValueError):
         raise AssertionError(
             f"值不对 / wrong value:\n  input  输入: {call}\n"
-            f"  got    得到: {got!r}\n  expected 期望: {_show(expected)}"
+            f"  got    得到: {got!r}\n  expected 期望: {show(expected)}"
         ) from None
-    _passed(f"{call} ≈ {_show(expected)}")
+    passed(f"{call} ≈ {show(expected)}")
 
 
 def _check_shape_and_no_mutation(f, args=()):
     """f must return an array of the input's shape and leave the input unchanged."""
     x = MATRIX.copy()
-    got, call = _call(f, x, args, _show(MATRIX))
+    got, call = _call(f, x, args, show(MATRIX))
     if np.shape(got) != x.shape:
         raise AssertionError(
             f"形状不对 / wrong shape:\n  input  输入: {call}, an array of shape {x.shape}\n"
@@ -68,10 +54,10 @@ def _check_shape_and_no_mutation(f, args=()):
     if not np.array_equal(x, MATRIX):
         raise AssertionError(
             f"输入被修改了 / the input was modified:\n  input  输入: {call}\n"
-            f"  after the call 调用后 x = {_show(x)}\n"
+            f"  after the call 调用后 x = {show(x)}\n"
             f"  expected 期望: the input unchanged (不要修改输入)"
         )
-    _passed(f"shape {x.shape} kept, input not modified / 形状不变，输入未被修改")
+    passed(f"shape {x.shape} kept, input not modified / 形状不变，输入未被修改")
 
 
 @contextlib.contextmanager
@@ -122,9 +108,9 @@ def _check_against_autodiff(f, tf_function, name, args=()):
         raise AssertionError(
             f"导数与自动微分不一致 / derivative disagrees with automatic "
             f"differentiation of {name}:\n  input  输入: {call}\n"
-            f"  got    得到: {got!r}\n  expected 期望 (tf.GradientTape): {_show(expected)}"
+            f"  got    得到: {got!r}\n  expected 期望 (tf.GradientTape): {show(expected)}"
         ) from None
-    _passed(f"agrees with tf.GradientTape on {name} / 与自动微分一致")
+    passed(f"agrees with tf.GradientTape on {name} / 与自动微分一致")
 
 
 def check_sigmoid(f):
@@ -133,7 +119,7 @@ def check_sigmoid(f):
     _check_values(f, 2.0, 1 / (1 + np.exp(-2.0)))
     _check_values(f, -2.0, 1 / (1 + np.exp(2.0)))
     _check_shape_and_no_mutation(f)
-    _all_passed()
+    all_passed()
 
 
 def check_sigmoid_derivative(f):
@@ -142,7 +128,7 @@ def check_sigmoid_derivative(f):
     _check_values(f, 0, 0.25)
     _check_against_autodiff(f, tf.sigmoid, "tf.sigmoid")
     _check_shape_and_no_mutation(f)
-    _all_passed()
+    all_passed()
 
 
 def check_relu(f):
@@ -151,7 +137,7 @@ def check_relu(f):
     _check_values(f, 3, 3.0)
     _check_values(f, 0.0, 0.0)
     _check_shape_and_no_mutation(f)
-    _all_passed()
+    all_passed()
 
 
 def check_relu_derivative(f):
@@ -161,7 +147,7 @@ def check_relu_derivative(f):
     _check_values(f, -2, 0.0)
     _check_against_autodiff(f, tf.nn.relu, "tf.nn.relu")
     _check_shape_and_no_mutation(f)
-    _all_passed()
+    all_passed()
 
 
 def check_leaky_relu(f):
@@ -170,7 +156,7 @@ def check_leaky_relu(f):
     _check_values(f, 3, 3.0, args=(0.1,))
     _check_values(f, 0, 0.0, args=(0.1,))
     _check_shape_and_no_mutation(f, args=(0.1,))
-    _all_passed()
+    all_passed()
 
 
 def check_leaky_relu_derivative(f):
@@ -183,7 +169,7 @@ def check_leaky_relu_derivative(f):
         f, lambda t: tf.nn.leaky_relu(t, alpha=p), "tf.nn.leaky_relu(alpha=0.1)", args=(p,)
     )
     _check_shape_and_no_mutation(f, args=(p,))
-    _all_passed()
+    all_passed()
 
 
 def check_tanh(f):
@@ -192,7 +178,7 @@ def check_tanh(f):
     x = np.linspace(-5, 5, 11)
     _check_values(f, x, np.tanh(x), atol=1e-12, x_text="np.linspace(-5, 5, 11)")
     _check_shape_and_no_mutation(f)
-    _all_passed()
+    all_passed()
 
 
 def check_tanh_derivative(f):
@@ -201,4 +187,4 @@ def check_tanh_derivative(f):
     _check_values(f, 0, 1.0)
     _check_against_autodiff(f, tf.tanh, "tf.tanh")
     _check_shape_and_no_mutation(f)
-    _all_passed()
+    all_passed()

@@ -1,0 +1,1 @@
+"""The ``convolution`` assignment: reference solution and hidden checks."""

@@ -1,0 +1,20 @@
+"""A submission in a test corpus: cells that replace the reference's, and the points they lose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Submission:
+    cells: dict[str, str]
+    lost: dict[str, float] = field(default_factory=dict)  # points lost per graded cell
+    why: str = ""
+    feedback: str = ""  # a phrase the feedback of ``feedback_cell`` must contain (reference: none)
+    feedback_cell: str = ""  # default: the first cell in ``lost``
+
+    def expected(self, full: dict[str, float]) -> dict[str, float]:
+        """Scores per graded cell (and the total) given each cell's full points."""
+        scores = {cell: points - self.lost.get(cell, 0.0) for cell, points in full.items()}
+        scores["total"] = sum(scores.values())
+        return scores

@@ -1,0 +1,109 @@
+"""Each assignment graded end to end by the real ``nbgrader autograde``, one batch per assignment."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPORA, corpus_names
+
+from autograder.verdict import read_verdict
+
+CASES = [(assignment, student) for assignment in CORPORA for student in corpus_names(assignment)]
+
+
+@pytest.mark.parametrize("assignment", list(CORPORA))
+def test_reference_gets_full_marks(graded_classes, assignment):
+    full = CORPORA[assignment].full
+    assert graded_classes(assignment).scores["reference"] == {**full, "total": sum(full.values())}
+
+
+@pytest.mark.parametrize("assignment", list(CORPORA))
+def test_untouched_release_gets_nothing(graded_classes, assignment):
+    zeros = {cell: 0.0 for cell in CORPORA[assignment].full}
+    assert graded_classes(assignment).scores["untouched_release"] == {**zeros, "total": 0.0}
+
+
+@pytest.mark.parametrize("assignment, student", CASES)
+def test_submission_gets_exactly_its_expected_scores(graded_classes, assignment, student):
+    graded = graded_classes(assignment)
+    submission = graded.submissions[student]
+    assert graded.scores[student] == pytest.approx(submission.expected(CORPORA[assignment].full)), (
+        submission.why
+    )
+
+
+@pytest.mark.parametrize("assignment, student", CASES)
+def test_feedback_says_what_went_wrong(graded_classes, assignment, student):
+    graded = graded_classes(assignment)
+    submission = graded.submissions[student]
+    cell = submission.feedback_cell or next(iter(submission.lost))
+    assert submission.feedback, f"{student}: say which phrase its feedback must contain"
+    assert submission.feedback in graded.feedback(student, cell)
+
+
+def _checks(graded, student) -> list[tuple[str, str, bool]]:
+    notebook = graded.classroom.autograded_notebook(student, graded.assignment)
+    return [
+        (cell.metadata["nbgrader"]["grade_id"], check["title"], check["passed"])
+        for cell in notebook.cells
+        if (verdict := read_verdict(cell))
+        for check in verdict["checks"]
+        if check["weight"] > 0
+    ]
+
+
+@pytest.mark.parametrize("assignment", list(CORPORA))
+def test_every_hidden_check_fails_on_some_realistic_submission(graded_classes, assignment):
+    """A check that no submission fails could be a check that cannot fail."""
+    graded = graded_classes(assignment)
+    all_checks = {(cell, title) for cell, title, _ in _checks(graded, "reference")}
+    failed = {
+        (cell, title)
+        for student in graded.submissions
+        if student != "reference"
+        for cell, title, passed in _checks(graded, student)
+        if not passed
+    }
+    assert all_checks and all_checks - failed == set()
+
+
+def test_feedback_shows_the_smallest_failing_input_and_both_values(graded_classes):
+    text = graded_classes("activations").feedback("sigmoid_derivative_of_output", "test_sigmoid_derivative")
+    assert "smallest failing input" in text and "expected" in text and "returned" in text
+
+
+def test_feedback_names_the_first_wrong_pixel_and_its_neighbourhood(graded_classes):
+    text = graded_classes("convolution").feedback("kernel_not_transposed", "test_convolve3x3")
+    assert "wrong pixel at (" in text and "neighbourhood in the input is [[" in text
+
+
+def test_fast_version_speed_up_is_reported_for_information(graded_classes):
+    graded = graded_classes("convolution")
+    assert "faster (information only, no points)" in graded.feedback("reference", "test_convolve3x3_fast")
+
+
+@pytest.mark.parametrize("assignment", list(CORPORA))
+def test_graded_cells_never_run_in_the_student_kernel(graded_classes, assignment):
+    """The visible-check code of a test cell is not executed at autograde: its outputs are the judge's."""
+    graded = graded_classes(assignment)
+    notebook = graded.classroom.autograded_notebook("reference", assignment)
+    for cell in notebook.cells:
+        if read_verdict(cell) is not None:
+            assert cell.outputs[0]["text"].startswith("本题得分"), cell.outputs
+            assert "visible checks passed" not in str(cell.outputs)
+
+
+def test_grading_the_same_notebooks_again_gives_identical_verdicts(graded_classes):
+    """Derandomized hypothesis and seeded kernels: a regrade changes no score and no feedback."""
+    graded = graded_classes("activations")
+    students = ["naive_sigmoid_overflows", "relu_returns_list"]
+
+    def verdicts(student):
+        notebook = graded.classroom.autograded_notebook(student, "activations")
+        return [read_verdict(cell) for cell in notebook.cells if read_verdict(cell) is not None]
+
+    before = {student: verdicts(student) for student in students}
+    for student in students:
+        graded.classroom.nbgrader(
+            "autograde", "activations", "--force", "--student", student, *CORPORA["activations"].limits
+        )
+    assert {student: verdicts(student) for student in students} == before
