@@ -10,6 +10,7 @@ namespace. Without root none of this is possible, and the grader says so.
 from __future__ import annotations
 
 import os
+import fcntl
 import shutil
 import signal
 import stat
@@ -23,6 +24,7 @@ from traitlets import Bool, Enum, Int, Unicode, default
 
 from autograder import datasets
 
+LOCK_DIR = Path("/run/autograder-kernel-ids")  # root-only: a kernel cannot hold or fake a lock
 PROBE_STARTUP = "__import__('autograder.probe').probe.install()"
 
 # Top-level names in the course directory a student's kernel may read; everything
@@ -94,10 +96,13 @@ class SandboxedKernelManager(AsyncKernelManager):
     ).tag(config=True)
     kernel_uid = Int(
         64000,
-        help="User id the kernel runs as when grading as root. Use an id no one else uses: every process "
-        "left with it when a kernel stops is killed.",
+        help="First user id of the pool kernels run as when grading as root. Use ids no one else uses: "
+        "every process left with a kernel's id when it stops is killed.",
     ).tag(config=True)
-    kernel_gid = Int(64000, help="Group id the kernel runs as when grading as root.").tag(config=True)
+    kernel_gid = Int(64000, help="First group id of the pool, paired with kernel_uid.").tag(config=True)
+    uid_pool_size = Int(
+        64, help="How many consecutive ids kernels may use, so concurrent graders never share one."
+    ).tag(config=True)
     isolate_network = Bool(True, help="Run the kernel in a network namespace with no network.").tag(
         config=True
     )
@@ -110,6 +115,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     )
 
     _private_dir: Path | None = None
+    _claimed: tuple[int, int, int] | None = None  # (uid, gid, lock file descriptor)
 
     @default("data_dir")
     def _data_dir_default(self) -> str:
@@ -118,6 +124,43 @@ class SandboxedKernelManager(AsyncKernelManager):
     @property
     def sandboxed(self) -> bool:
         return self.sandbox == "auto" and running_as_root()
+
+    @property
+    def uid(self) -> int:
+        """The user id this manager's kernel runs as (claimed from the pool on first use)."""
+        return self._claim()[0]
+
+    @property
+    def gid(self) -> int:
+        return self._claim()[1]
+
+    def _claim(self) -> tuple[int, int, int]:
+        """Lock the first free id of the pool for this manager until its kernel stops for good.
+
+        Leftover processes are killed by uid, so two kernels alive at once (parallel graders,
+        a demo during the tests) must never share one.
+        """
+        if self._claimed is None:
+            if self.kernel_uid in (0, os.getuid()) or self.kernel_gid == 0:
+                raise ValueError(f"kernel_uid {self.kernel_uid} is not an unprivileged, unused user id")
+            LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+            for offset in range(self.uid_pool_size):
+                lock = os.open(LOCK_DIR / f"{self.kernel_uid + offset}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(lock)
+                    continue
+                self._claimed = (self.kernel_uid + offset, self.kernel_gid + offset, lock)
+                break
+            else:
+                raise RuntimeError(f"all {self.uid_pool_size} kernel user ids from {self.kernel_uid} are in use")
+        return self._claimed
+
+    def _release(self) -> None:
+        if self._claimed is not None:
+            os.close(self._claimed[2])
+            self._claimed = None
 
     @property
     def work_dir(self) -> Path:
@@ -132,7 +175,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             (self._private_dir / sub).mkdir()
         if self.sandboxed:
             for path in (self._private_dir, self._private_dir / "work", self._private_dir / "tmp"):
-                os.chown(path, self.kernel_uid, self.kernel_gid)
+                os.chown(path, self.uid, self.gid)
         self.transport = "ipc"
         self.ip = str(self._private_dir / "ipc")
         self.connection_file = str(self._private_dir / "connection.json")
@@ -171,8 +214,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         ]
         wrapper += [
             "setpriv",
-            f"--reuid={self.kernel_uid}",
-            f"--regid={self.kernel_gid}",
+            f"--reuid={self.uid}",
+            f"--regid={self.gid}",
             "--clear-groups",
             "--",
         ]
@@ -180,15 +223,13 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):  # type: ignore[override]
         if self.sandboxed:
-            if self.kernel_uid in (0, os.getuid()):
-                raise ValueError(f"kernel_uid {self.kernel_uid} is not an unprivileged, unused user id")
-            kill_processes_of(self.kernel_uid)
+            kill_processes_of(self.uid)
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
         if self.sandboxed:
-            os.chown(self.connection_file, self.kernel_uid, self.kernel_gid)
+            os.chown(self.connection_file, self.uid, self.gid)
         else:
             self.log.warning(
                 "Grading without a sandbox (not root, or sandbox=off): the student's kernel runs as %s "
@@ -201,10 +242,12 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if self.sandboxed:  # processes the student started in their own session outlive the kernel
-            kill_processes_of(self.kernel_uid)
-        if not restart and self._private_dir is not None:
-            shutil.rmtree(self._private_dir, ignore_errors=True)
-            self._private_dir = None
+            kill_processes_of(self.uid)
+        if not restart:
+            if self._private_dir is not None:
+                shutil.rmtree(self._private_dir, ignore_errors=True)
+                self._private_dir = None
+            self._release()
 
     def preflight(self) -> str | None:
         """Why a sandboxed kernel could not start here, or None when it can."""
@@ -217,7 +260,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if result.returncode == 0:
             return None
         return (
-            f"the sandboxed kernel (uid {self.kernel_uid}) cannot start Python from {sys.executable}: "
+            f"the sandboxed kernel (uid {self.uid}) cannot start Python from {sys.executable}: "
             f"{result.stderr.strip()[-500:]}\nEvery directory above the course and its .venv must be "
             "traversable by other users (chmod o+x), or set SandboxedKernelManager.sandbox = 'off' "
             "for a trusted run."

@@ -68,7 +68,7 @@ def kernel(tmp_path_factory):
 
 def test_kernel_runs_as_its_own_unprivileged_user(kernel):
     student, _, manager = kernel
-    assert student.call("whoami").value == manager.kernel_uid != 0
+    assert student.call("whoami").value == manager.uid != 0
 
 
 def test_kernel_has_no_network_not_even_loopback(kernel):
@@ -83,7 +83,7 @@ def test_kernel_cannot_read_protected_course_files(kernel):
 
 def test_kernel_works_in_a_private_directory(kernel):
     _, _, manager = kernel
-    assert manager.work_dir.stat().st_uid == manager.kernel_uid
+    assert manager.work_dir.stat().st_uid == manager.uid
     assert oct(manager.work_dir.parent.stat().st_mode & 0o777) == "0o700"
 
 
@@ -106,6 +106,17 @@ def test_a_dead_kernel_is_reported_not_waited_for():
     dead.gone_reason, dead.timed_out, dead.kernel_pid = None, set(), 2**22 + 12345
     with pytest.raises(KernelGone):
         dead.call("anything")
+
+
+def test_kernels_alive_at_once_never_share_a_user_id(kernel):
+    _, _, running = kernel
+    other = SandboxedKernelManager(kernel_name="python3")
+    other_uid = other.uid
+    other._release()
+    assert other_uid != running.uid and other_uid >= other.kernel_uid
+    again = SandboxedKernelManager(kernel_name="python3")
+    assert again.uid == other_uid  # a released id is free again
+    again._release()
 
 
 @pytest.mark.parametrize(
