@@ -154,7 +154,9 @@ class SandboxedKernelManager(AsyncKernelManager):
                 self._claimed = (self.kernel_uid + offset, self.kernel_gid + offset, lock)
                 break
             else:
-                raise RuntimeError(f"all {self.uid_pool_size} kernel user ids from {self.kernel_uid} are in use")
+                raise RuntimeError(
+                    f"all {self.uid_pool_size} kernel user ids from {self.kernel_uid} are in use"
+                )
         return self._claimed
 
     def _release(self) -> None:

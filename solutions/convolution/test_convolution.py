@@ -41,6 +41,10 @@ KERNELS = st.one_of(
 WEIGHTS = st.sampled_from([0.0, 0.1, 1.0, 2.5])
 CORNERS = np.array([[0, 255, 0, 255], [255, 0, 255, 0], [0, 255, 255, 0], [255, 0, 0, 255]], dtype=np.uint8)
 ASYMMETRIC = [[0, -1, 0], [0, 1, 0], [0, 0, 1]]
+# Not symmetric either (CORNERS is), so a transposed kernel shows on it; interior sums 400, -40, 140, 165.
+SAMPLE = np.array(
+    [[10, 20, 30, 40], [50, 200, 60, 70], [80, 90, 250, 100], [110, 120, 130, 5]], dtype=np.uint8
+)
 
 
 def accumulate(image: np.ndarray, kernel) -> np.ndarray:
@@ -136,8 +140,8 @@ def test_rejects_bad_input(student):
         detail = expect_raises(lambda: student.call("convolve3x3", image, kernel), "ValueError", input=image)  # noqa: B023
         if ":" not in detail:
             raise CheckFailed("wrong_error", input=image, expected="ValueError with a message", got=detail)
-    got = student.call("convolve3x3", CORNERS, ASYMMETRIC).value
-    expect_image(got, CORNERS, reference_interior(CORNERS, ASYMMETRIC, 1.0))
+    got = student.call("convolve3x3", SAMPLE, ASYMMETRIC).value
+    expect_image(got, SAMPLE, reference_interior(SAMPLE, ASYMMETRIC, 1.0))
 
 
 # -- max_pool2x2 ------------------------------------------------------------------------------
@@ -187,8 +191,8 @@ def test_fast_has_no_pixel_loops(student):
         if finding.kind == "call":
             raise CheckFailed("calls_slow_version", line=finding.line, callee=finding.callee)
         raise CheckFailed("pixel_loop", line=finding.line, code=finding.code)
-    got = student.call("convolve3x3_fast", CORNERS, ASYMMETRIC, 2.5).value
-    expect_image(got, CORNERS, reference_interior(CORNERS, ASYMMETRIC, 2.5))
+    got = student.call("convolve3x3_fast", SAMPLE, ASYMMETRIC, 0.75).value
+    expect_image(got, SAMPLE, reference_interior(SAMPLE, ASYMMETRIC, 0.75))
 
 
 @check(cell="test_convolve3x3_fast", weight=0, title="speedup")
