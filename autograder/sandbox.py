@@ -9,8 +9,8 @@ namespace. Without root none of this is possible, and the grader says so.
 
 from __future__ import annotations
 
-import os
 import fcntl
+import os
 import shutil
 import signal
 import stat
