@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -95,18 +96,13 @@ class Classroom:
         assignment: str,
         cells: dict[str, str] | None = None,
         notebook: str | None = None,
-        raw: bytes | None = None,
+        edit: Callable[[nbformat.NotebookNode], None] | None = None,
     ) -> Path:
-        """Put a submission in submitted/: the release notebook with ``cells`` replaced by grade_id.
-
-        ``raw`` writes the given bytes instead (for broken files).
-        """
+        """Put a submission in submitted/: the release notebook with ``cells`` replaced by grade_id,
+        then changed by ``edit`` (for submissions that tamper with the notebook's structure)."""
         notebook = notebook or assignment
         target = self.root / "submitted" / student / assignment / f"{notebook}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if raw is not None:
-            target.write_bytes(raw)
-            return target
         nb = nbformat.read(self.release_notebook(assignment, notebook), as_version=4)
         unknown = set(cells or {}) - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
         if unknown:
@@ -115,6 +111,8 @@ class Classroom:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cells and grade_id in cells:
                 cell.source = cells[grade_id]
+        if edit is not None:
+            edit(nb)
         nbformat.write(nb, target)
         return target
 

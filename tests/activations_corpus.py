@@ -144,6 +144,17 @@ while True:
 FUNCTION_NAMES = [name.removeprefix("test_") for name in FULL]
 
 
+def delete_and_edit_graded_cells(notebook) -> None:
+    """Delete the sigmoid test cell; give the relu test cell 100 points and a harmless body."""
+    notebook.cells = [
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_sigmoid"
+    ]
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_relu":
+            cell.metadata["nbgrader"]["points"] = 100
+            cell.source = "print('all checks passed')"
+
+
 def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
     """Submissions that try to earn points they did not solve; ``reference`` is the correct cells."""
     stubs_after_sigmoid = {
@@ -216,6 +227,16 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
             why="each cell that kills the kernel is skipped after a restart (the cells before it are re-run), "
             "so relu and tanh_derivative are not defined; everything else was solved and counts",
             feedback="not defined",
+        ),
+        "tamper_edit_graded_cells": Submission(
+            {},
+            lost={"test_sigmoid": 2.0},
+            why="nbgrader restores an edited locked cell (points and source) from the gradebook, so relu "
+            "is graded as usual and earns its 1 point, not 100; a deleted test cell is not restored and "
+            "scores 0 although sigmoid is correct",
+            feedback="score 1 of 1",
+            feedback_cell="test_relu",
+            edit=delete_and_edit_graded_cells,
         ),
         "tamper_infinite_loops": Submission(
             {

@@ -78,7 +78,7 @@ def graded_classes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], 
                 **corpus.build(str(root), reference),
             }
             for student, submission in submissions.items():
-                classroom.submit(student, assignment, {**reference, **submission.cells})
+                classroom.submit(student, assignment, {**reference, **submission.cells}, edit=submission.edit)
             classroom.submit("untouched_release", assignment, {})
             classroom.nbgrader("autograde", assignment, "--force", "--create", *corpus.limits)
             built[assignment] = GradedClass(assignment, classroom, submissions, classroom.scores(assignment))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from nbformat import NotebookNode
 
 
 @dataclass
@@ -12,6 +15,7 @@ class Submission:
     why: str = ""
     feedback: str = ""  # a phrase the feedback of ``feedback_cell`` must contain (reference: none)
     feedback_cell: str = ""  # default: the first cell in ``lost``
+    edit: Callable[[NotebookNode], None] | None = None  # changes to the notebook's structure
 
     def expected(self, full: dict[str, float]) -> dict[str, float]:
         """Scores per graded cell (and the total) given each cell's full points."""
