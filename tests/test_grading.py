@@ -107,3 +107,14 @@ def test_grading_the_same_notebooks_again_gives_identical_verdicts(graded_classe
             "autograde", "activations", "--force", "--student", student, *CORPORA["activations"].limits
         )
     assert {student: verdicts(student) for student in students} == before
+
+
+@pytest.mark.parametrize(
+    "student, restarts", [("reference", 0), ("tamper_kill_own_kernel", 2), ("tamper_infinite_loops", 1)]
+)
+def test_each_notebook_records_how_its_grading_went(graded_classes, student, restarts):
+    """Time spent and kernel restarts are kept in the notebook for class reports."""
+    notebook = graded_classes("activations").classroom.autograded_notebook(student, "activations")
+    record = notebook.metadata["autograder"]
+    assert record["restarts"] == restarts and record["problem"] == ""
+    assert 0 < record["seconds_cells"] < record["seconds"] and 0 < record["seconds_checks"] < record["seconds"]

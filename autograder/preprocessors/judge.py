@@ -78,6 +78,9 @@ class JudgeExecute(Execute):
         self._check_assign_resources(resources)
         test_cells = {cell.metadata.nbgrader["grade_id"]: cell for cell in nb.cells if is_test_cell(cell)}
         results, problem = [], ""
+        self._restarts = 0
+        started = time.monotonic()
+        seconds = {"cells": 0.0, "checks": 0.0}
         try:
             self._protect_course_once()
             self.km = self.create_kernel_manager()
@@ -88,7 +91,9 @@ class JudgeExecute(Execute):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 self._run_student_cells()
+                seconds["cells"] = time.monotonic() - started
                 results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
+                seconds["checks"] = time.monotonic() - started - seconds["cells"]
         except Exception as error:  # fail closed: every graded cell gets 0 with the reason
             self.log.exception("Judge failed on %s", resources.get("nbgrader", {}))
             problem = feedback.message("grader_error", self.feedback_languages, detail=str(error)[:500])
@@ -96,6 +101,14 @@ class JudgeExecute(Execute):
             points = float(cell.metadata.nbgrader.get("points", 0))
             verdict = score_cell(grade_id, points, results, problem, self.feedback_languages)
             write_outputs(cell, verdict, self.feedback_languages)
+        # How grading went, for class reports: time spent, kernel restarts, a run-wide problem.
+        nb.metadata["autograder"] = {
+            "seconds": round(time.monotonic() - started, 2),
+            "seconds_cells": round(seconds["cells"], 2),
+            "seconds_checks": round(seconds["checks"], 2),
+            "restarts": self._restarts,
+            "problem": problem,
+        }
         return nb, resources
 
     def _protect_course_once(self) -> None:
@@ -114,7 +127,6 @@ class JudgeExecute(Execute):
     def _run_student_cells(self) -> None:
         deadline = time.monotonic() + self.notebook_timeout
         survived: list[int] = []  # cells that ran without killing or hanging the kernel
-        self._restarts = 0
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code" or is_test_cell(cell):
                 continue
