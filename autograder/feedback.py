@@ -89,6 +89,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "line {line} has a Python loop over pixels ({code}); use NumPy slicing instead (only a loop over "
         "the nine kernel taps is allowed).",
     },
+    "not_defined_in_notebook": {
+        "zh": "笔记本里找不到 `def {name}(...)`：请在解答单元格中用 def 定义它。",
+        "en": "there is no `def {name}(...)` in your notebook: define it with def in its solution cell.",
+    },
     "calls_slow_version": {
         "zh": "第 {line} 行调用了 `{callee}`：快速版本需要自己用切片实现。",
         "en": "line {line} calls `{callee}`; the fast version must do the work itself with slicing.",

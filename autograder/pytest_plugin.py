@@ -38,6 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--judge-pid", type=int, default=None, help="pid of the student's kernel")
     group.addoption("--judge-results", required=True, help="JSON-lines file the verdicts are appended to")
     group.addoption("--judge-call-timeout", type=float, default=20.0, help="seconds one call may take")
+    group.addoption("--judge-code", default=None, help="JSON list of the submitted notebook's code cells")
     group.addoption("--judge-max-examples", type=int, default=25, help="hypothesis examples per check")
 
 
@@ -54,6 +55,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 NOTES = pytest.StashKey[list]()
+
+
+@pytest.fixture(scope="session")
+def submitted_code(request: pytest.FixtureRequest) -> list[str]:
+    """The submitted notebook's code cells (not the test cells), read by the grader, not the kernel."""
+    path = request.config.getoption("--judge-code")
+    return json.loads(Path(path).read_text(encoding="utf-8")) if path else []
 
 
 @pytest.fixture

@@ -76,3 +76,17 @@ def pixel_loops(source: str, max_iterations: int = 9, forbidden_calls: tuple[str
             if count is None or count > max_iterations:
                 findings.append(Finding("loop", node.lineno, lines[node.lineno - 1].strip()))
     return sorted(findings, key=lambda finding: finding.line)
+
+
+def definitions(cells: list[str], name: str) -> list[str]:
+    """The source of every ``def name`` in the given code cells (cells that do not parse are skipped)."""
+    found = []
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                found.append(ast.get_source_segment(cell, node) or "")
+    return found

@@ -32,6 +32,16 @@ POOL_CEIL = """def max_pool2x2(image):
             out[i, j] = image[2 * i:2 * i + 2, 2 * j:2 * j + 2].max()
     return out
 """
+FAST_FAKES_ITS_SOURCE = """def convolve3x3_fast(image, kernel, weight=1.0):
+    return convolve3x3(image, kernel, weight)
+
+
+import linecache
+
+_fake = "def convolve3x3_fast(image, kernel, weight=1.0):\\n    return image\\n"
+_file = convolve3x3_fast.__code__.co_filename
+linecache.cache[_file] = (len(_fake), None, _fake.splitlines(True), _file)
+"""
 FAST_CALLS_SLOW = (
     "def convolve3x3_fast(image, kernel, weight=1.0):\n    return convolve3x3(image, kernel, weight)\n"
 )
@@ -132,6 +142,13 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
             why="the slices swap r and c, so the kernel is not transposed as in the seed's loop; the "
             "no-loop check also grades one asymmetric example and fails too",
             feedback="wrong pixel at",
+        ),
+        "fast_fakes_its_source": Submission(
+            {"convolve3x3_fast": FAST_FAKES_ITS_SOURCE},
+            lost={"test_convolve3x3_fast": 1.0},
+            why="it delegates to convolve3x3 and plants a loop-free fake in linecache, so inspect.getsource "
+            "in the kernel lies; the check also reads the def in the submitted notebook, which calls convolve3x3",
+            feedback="calls `convolve3x3`",
         ),
         "fast_is_a_pixel_loop": Submission(
             {

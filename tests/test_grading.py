@@ -117,4 +117,6 @@ def test_each_notebook_records_how_its_grading_went(graded_classes, student, res
     notebook = graded_classes("activations").classroom.autograded_notebook(student, "activations")
     record = notebook.metadata["autograder"]
     assert record["restarts"] == restarts and record["problem"] == ""
-    assert 0 < record["seconds_cells"] < record["seconds"] and 0 < record["seconds_checks"] < record["seconds"]
+    assert (
+        0 < record["seconds_cells"] < record["seconds"] and 0 < record["seconds_checks"] < record["seconds"]
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.static import pixel_loops
+from autograder.static import definitions, pixel_loops
 
 ALLOWED = [
     "def f(image, k):\n    acc = 0\n    for r in range(3):\n        for c in range(3):\n            acc = acc + k[r][c]\n    return acc\n",
@@ -32,3 +32,15 @@ def test_loops_over_the_kernel_taps_are_allowed(source):
 def test_loops_over_pixels_and_delegating_to_the_slow_version_are_found(source):
     findings = pixel_loops(source, forbidden_calls=("convolve3x3",))
     assert findings and all(f.line >= 2 for f in findings)
+
+
+def test_definitions_finds_every_def_of_a_name_in_the_submitted_cells():
+    cells = [
+        "import numpy as np",
+        "def f(x):\n    return x\n",
+        "def g(x):\n    return 1\n\ndef f(x):\n    for i in range(99):\n        pass\n",
+        "def f(:",  # a cell that does not parse is skipped, not fatal
+    ]
+    found = definitions(cells, "f")
+    assert found == ["def f(x):\n    return x", "def f(x):\n    for i in range(99):\n        pass"]
+    assert pixel_loops(found[1]) and definitions(cells, "h") == []

@@ -10,6 +10,7 @@ judge's verdict as its outputs (:mod:`autograder.verdict`), 0 whenever anything 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -196,6 +197,12 @@ class JudgeExecute(Execute):
         pid = self.km.provisioner.process.pid if self.km.provisioner and self.km.provisioner.process else None
         with tempfile.TemporaryDirectory(prefix="autograder-checks-") as scratch:
             results_file = Path(scratch) / "results.jsonl"
+            # The submitted code as the grader read it, for checks decided from source: a kernel can
+            # report any source it likes for its functions, the notebook cannot change after submission.
+            code_file = Path(scratch) / "code.json"
+            code_file.write_text(
+                json.dumps([c.source for c in self.nb.cells if c.cell_type == "code" and not is_test_cell(c)])
+            )
             command = [
                 sys.executable, "-m", "pytest", str(checks),
                 "-p", "autograder.pytest_plugin", "-p", "no:cacheprovider",
@@ -204,6 +211,7 @@ class JudgeExecute(Execute):
                 "--judge-results", str(results_file),
                 "--judge-call-timeout", str(self.call_timeout),
                 "--judge-max-examples", str(self.max_examples),
+                "--judge-code", str(code_file),
             ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
             env = {**os.environ, "PYTHONPATH": str(self.course_root), "PYTHONDONTWRITEBYTECODE": "1"}
             problem = ""
