@@ -17,6 +17,22 @@ def main(argv: list[str] | None = None) -> None:
     report.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: every assignment")
     report.add_argument("--course", type=Path, default=Path("."), help="the course directory (default: here)")
     report.add_argument("--out", type=Path, help="where to write it (default: COURSE/reports)")
+    roster = commands.add_parser("roster", help="put students into the gradebook")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_commands.add_parser(
+        "import",
+        help="add or update students from a Canvas gradebook export or a CSV",
+        description="Add or update students in the gradebook from a Canvas gradebook export or a CSV with "
+        "the columns id, first_name, last_name, email, lms_user_id. Empty cells change nothing; no student "
+        "is deleted. Exit status: 0 every row imported, 1 some rows skipped (named in the report), "
+        "2 the file or course cannot be read.",
+    )
+    roster_import.add_argument("file", type=Path, metavar="FILE", help="the roster, a CSV file")
+    roster_import.add_argument("--format", choices=["canvas", "csv"], help="default: told from the header")
+    roster_import.add_argument(
+        "--course", type=Path, default=Path("."), metavar="DIR", help="the course directory (default: here)"
+    )
+    roster_import.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
     args = parser.parse_args(argv)
     if args.command == "demo":
         from autograder import demo as demo_module
@@ -35,6 +51,17 @@ def main(argv: list[str] | None = None) -> None:
             parser.exit(1, f"autograder report: {error}\n")
         for path in written:
             print(path)
+    elif args.command == "roster":
+        from autograder import roster as roster_module
+
+        try:
+            imported = roster_module.import_roster(
+                args.file, args.course.resolve(), args.format, args.dry_run
+            )
+        except roster_module.RosterError as error:
+            parser.exit(2, f"autograder roster import: {error}\n")
+        print(imported.text())
+        parser.exit(imported.exit_status)
 
 
 if __name__ == "__main__":

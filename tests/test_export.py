@@ -21,6 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 
 from autograder.export import CanvasExporter
+from autograder.roster import import_roster
 from autograder.verdict import CheckResult, score_cell, write_outputs
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
@@ -208,6 +209,28 @@ def test_canvas_assignment_ids_config_wins_over_roster(tmp_path: Path) -> None:
         exporter.export(gb)
     header = next(csv.reader(dest.read_text(encoding="utf-8").splitlines()))
     assert header[5:] == ["activations (42)", "convolution (77)"]
+
+
+def test_canvas_ids_from_the_gradebook_after_roster_import(tmp_path: Path) -> None:
+    """Import the Canvas export once (``autograder roster import``); later exports need no roster file."""
+    root = make_course(tmp_path / "course", "c.CanvasExporter.assignment_ids = {'activations': '1234'}\n")
+    imported = import_roster(root / "canvas_export.csv", root)
+    assert imported.exit_status == 0
+    assert imported.updated == {"ben": {"lms_user_id": (None, "502")}, "ada": {"lms_user_id": (None, "501")}}
+    (root / "canvas_export.csv").unlink()
+    dest = tmp_path / "canvas.csv"
+    run = nbgrader_export(root, "CanvasExporter", dest)
+    assert run.returncode == 0, run.stderr
+    assert_golden(dest, "canvas_lms_user_id.csv")
+
+    rows = list(csv.reader(dest.read_text(encoding="utf-8").splitlines()))
+    assert rows[0][5:] == ["activations (1234)", "convolution"]
+    assert [row[:5] for row in rows[2:]] == [
+        ["Bitdiddle, Ben", "502", "", "ben", ""],
+        ["Chen, Li", "", "", "chen", ""],
+        ["Lovelace, Ada", "501", "", "ada", ""],
+    ]
+    assert "no Canvas user id for students: chen" in run.stderr
 
 
 @pytest.mark.parametrize(

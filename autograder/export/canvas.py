@@ -3,7 +3,14 @@
 Canvas matches rows on its user ID / SIS ids and columns on ``Name (assignment id)``;
 the second row holds each column's points possible; an empty score cell leaves that
 student ungraded. The Canvas ids are not in nbgrader, so they are read from a Canvas
-gradebook *export* of the same course (``CanvasExporter.roster``).
+gradebook *export* of the same course (``CanvasExporter.roster``); a student's user id
+also comes from the gradebook's ``lms_user_id``, which ``autograder roster import`` stores
+from such an export, so one import serves every later export.
+
+The export's layout is Canvas's ``GradebookExporter`` (lib/gradebook_exporter.rb in
+instructure/canvas-lms): a header row, an optional row noting manually posted
+assignments (no student columns filled), the ``    Points Possible`` row, then one row per
+student, Canvas's test student last.
 
 Format rules relied on:
 https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades
@@ -26,6 +33,8 @@ from autograder.export.common import assignments, final_score, points, students,
 FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 # Rows of a Canvas export that are not students: the points row and Canvas's test student.
 NOT_STUDENTS = {"Points Possible", "Student, Test"}
+# Columns naming a student; Canvas can export the name as LastName and FirstName instead of Student.
+IDENTITY = ["Student", "LastName", "FirstName", "ID", "SIS User ID", "SIS Login ID"]
 ASSIGNMENT_HEADER = re.compile(r"^(?P<name>.*) \((?P<id>\d+)\)$")
 
 
@@ -39,6 +48,30 @@ class CanvasUser:
 
 
 @dataclass
+class ExportRow:
+    """A student row of a Canvas gradebook export, numbered as a spreadsheet shows it (header: row 1)."""
+
+    number: int
+    last_name: str
+    first_name: str
+    login: str  # SIS Login ID: the nbgrader student id; "" when Canvas has none
+    user: CanvasUser
+
+    @property
+    def name(self) -> str:
+        return sortable_name(self.last_name, self.first_name)
+
+
+@dataclass
+class CanvasExport:
+    """A Canvas gradebook export: its student rows, the other rows it skipped, its assignment ids."""
+
+    students: list[ExportRow]
+    not_students: list[tuple[int, str]]
+    assignment_ids: dict[str, str]
+
+
+@dataclass
 class Roster:
     """Canvas users by SIS Login ID, and Canvas assignment ids by assignment name."""
 
@@ -46,26 +79,59 @@ class Roster:
     assignment_ids: dict[str, str]
 
 
+def sortable_name(last_name: str | None, first_name: str | None) -> str:
+    """``Last, First``, as Canvas lists students; just the part there is when one is missing."""
+    return ", ".join(part for part in (last_name, first_name) if part)
+
+
+def split_name(sortable: str) -> tuple[str, str]:
+    """``Last, First`` (Canvas's sortable name) as (last, first); a name without a comma is all last name."""
+    last, _, first = sortable.partition(",")
+    return last.strip(), first.strip()
+
+
+def parse_export(rows: list[list[str]]) -> CanvasExport:
+    """Read the rows of a Canvas gradebook export (header first); ValueError when it is not one."""
+    header = [cell.strip() for cell in rows[0]] if rows else []
+    named = "Student" in header or {"LastName", "FirstName"} <= set(header)
+    missing = [column for column in ("ID", "SIS Login ID") if column not in header]
+    if missing or not named:
+        absent = missing + ([] if named else ["Student"])
+        columns = "column" if len(absent) == 1 else "columns"
+        raise ValueError(f"not a Canvas gradebook export: no {', '.join(map(repr, absent))} {columns}")
+    students, not_students = [], []
+    for number, cells in enumerate(rows[1:], start=2):
+        row = dict(zip(header, (cell.strip() for cell in cells)))
+        if not any(row.get(column) for column in IDENTITY):
+            continue  # a blank row, or the manual-posting row
+        if "Student" in header:
+            last, first = split_name(row.get("Student", ""))
+        else:
+            last, first = row.get("LastName", ""), row.get("FirstName", "")
+        user = CanvasUser(row.get("ID", ""), row.get("SIS User ID", ""), row.get("Section", ""))
+        student = ExportRow(number, last, first, row.get("SIS Login ID", ""), user)
+        if student.name in NOT_STUDENTS:
+            not_students.append((number, student.name))
+        else:
+            students.append(student)
+    ids = {m["name"]: m["id"] for m in map(ASSIGNMENT_HEADER.match, header) if m}
+    return CanvasExport(students, not_students, ids)
+
+
 def read_roster(path: Path) -> Roster:
-    """Parse a Canvas gradebook export; its SIS Login ID is the nbgrader student id."""
+    """Parse a Canvas gradebook export; its SIS Login ID is the nbgrader student id (first row wins)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        rows = list(reader)
-    users = {
-        row["SIS Login ID"].strip(): CanvasUser(
-            row["ID"].strip(), (row.get("SIS User ID") or "").strip(), (row.get("Section") or "").strip()
-        )
-        for row in rows
-        if (row.get("Student") or "").strip() not in NOT_STUDENTS | {""}
-        and (row.get("SIS Login ID") or "").strip()
-    }
-    ids = {m["name"]: m["id"] for m in map(ASSIGNMENT_HEADER.match, reader.fieldnames or []) if m}
-    return Roster(users, ids)
+        export = parse_export(list(csv.reader(fh)))
+    users: dict[str, CanvasUser] = {}
+    for row in export.students:
+        if row.login:
+            users.setdefault(row.login, row.user)
+    return Roster(users, export.assignment_ids)
 
 
 def display_name(student: Student) -> str:
     """``Last, First`` as Canvas lists students, or the student id when nbgrader has no name."""
-    return ", ".join(part for part in (student.last_name, student.first_name) if part) or student.id
+    return sortable_name(student.last_name, student.first_name) or student.id
 
 
 class CanvasExporter(ExportPlugin):
@@ -87,10 +153,9 @@ class CanvasExporter(ExportPlugin):
         rows = [["Points Possible", "", "", "", ""] + [points(a.max_score) for a in chosen]]
         unknown = []
         for student in students(self, gradebook):
-            user = roster.users.get(student.id)
-            if user is None:
+            user = roster.users.get(student.id) or CanvasUser(student.lms_user_id or "", "", "")
+            if not user.id:
                 unknown.append(student.id)
-                user = CanvasUser("", "", "")
             scores = []
             for a in chosen:
                 submitted = submission(gradebook, a.name, student.id)
@@ -98,7 +163,8 @@ class CanvasExporter(ExportPlugin):
             rows.append([display_name(student), user.id, user.sis_user_id, student.id, user.section, *scores])
         if unknown:
             self.log.warning(
-                "no Canvas user id for students: %s (not in CanvasExporter.roster)", ", ".join(unknown)
+                "no Canvas user id for students: %s (not in CanvasExporter.roster, no lms_user_id)",
+                ", ".join(unknown),
             )
         self.log.info("Exporting Canvas grades to %s", dest)
         with open(dest, "w", newline="", encoding="utf-8") as fh:
