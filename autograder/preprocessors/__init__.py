@@ -1,5 +1,6 @@
-"""nbgrader preprocessors of the judge (configured in ``nbgrader_config.py``)."""
+"""nbgrader preprocessors of the judge and its feedback (configured in ``nbgrader_config.py``)."""
 
 from autograder.preprocessors.judge import JudgeExecute
+from autograder.preprocessors.summary import FeedbackSummary
 
-__all__ = ["JudgeExecute"]
+__all__ = ["FeedbackSummary", "JudgeExecute"]
