@@ -1,16 +1,21 @@
 """nbgrader configuration for this course directory.
 
-The one change from stock nbgrader: autograding runs ``JudgeExecute`` instead of
+The main change from stock nbgrader: autograding runs ``JudgeExecute`` instead of
 ``Execute``, so graded test cells are scored by hidden checks in the grader process
 (``solutions/``), never by code running in the student's kernel. See docs/trust-model.md.
+Feedback pages also get a summary table at the top (``FeedbackSummary``).
 """
 
+import functools
 import os
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import Execute, GetGrades
 
-from autograder.preprocessors import JudgeExecute
+from autograder.hooks import before_autograde
+from autograder.intake import SubmissionExporter
+from autograder.preprocessors import FeedbackSummary, JudgeExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -31,9 +36,24 @@ c.JudgeExecute.notebook_timeout = 1800  # seconds for all of a notebook's cells
 c.JudgeExecute.checks_timeout = 900  # seconds for one notebook's hidden checks
 c.JudgeExecute.call_timeout = 20  # seconds per call from a check into the student's kernel
 c.JudgeExecute.max_examples = 25  # hypothesis examples per check (derandomized)
+c.JudgeExecute.max_output_bytes = 2_000_000  # output kept per student cell
 c.JudgeExecute.feedback_languages = ["zh", "en"]
 
-# The student's kernel when grading as root: its own unprivileged uid, no network, capped memory.
-c.SandboxedKernelManager.memory_limit = "4G"
-c.SandboxedKernelManager.process_limit = 4096
+# The student's kernel: its own unprivileged uid, no network, capped memory, processes and scratch space.
+c.SandboxedKernelManager.sandbox = "required"  # no root, namespaces or cgroups: grading stops and says why
+c.SandboxedKernelManager.memory_limit = "4G"  # the kernel and its children together (enough for the CNN)
+c.SandboxedKernelManager.process_limit = 4096  # processes and threads
+c.SandboxedKernelManager.cpu_limit = 3600  # CPU seconds per kernel process
+c.SandboxedKernelManager.file_size_limit = "1G"
+c.SandboxedKernelManager.tmp_size = "1G"  # its own /tmp, /var/tmp and /dev/shm
 c.SandboxedKernelManager.isolate_network = True
+
+# Feedback pages open with a summary: total, points per graded cell, the checks it failed.
+c.GenerateFeedback.preprocessors = [GetGrades, FeedbackSummary, CSSHTMLHeaderPreprocessor]
+c.FeedbackSummary.languages = c.JudgeExecute.feedback_languages
+
+# Submissions that are not the notebook asked for (empty, not JSON, renamed, missing) still get a
+# grade row and a reason instead of stopping nbgrader for that student (autograder/intake.py). The
+# hook also stops the batch before anything is written when kernels cannot be sandboxed.
+c.Autograde.exporter_class = SubmissionExporter
+c.Autograde.pre_convert_hook = functools.partial(before_autograde, course_root=COURSE_ROOT)

@@ -105,6 +105,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Summaries and grader-side problems.
     "same_as_above": {"zh": "（同上）", "en": "(same as above)"},
     "failing_input": {"zh": "最小的出错输入：{input}", "en": "smallest failing input: {input}"},
+    # The summary table at the top of a feedback page (autograder.preprocessors.summary).
+    "summary_heading": {"zh": "成绩概要", "en": "Summary"},
+    "summary_total": {"zh": "总分", "en": "total"},
+    "summary_cell": {"zh": "题目", "en": "cell"},
+    "summary_points": {"zh": "得分", "en": "points"},
+    "summary_to_fix": {"zh": "需要改正", "en": "what to fix"},
+    "summary_all_passed": {"zh": "全部通过", "en": "all checks passed"},
+    "summary_by_hand": {"zh": "人工评分", "en": "graded by hand"},
     "cell_score": {"zh": "本题得分 {score:g} / {points:g}", "en": "score {score:g} of {points:g}"},
     "no_credit": {
         "zh": "本题未得分：{reason}",
@@ -129,6 +137,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kernel_start_failed": {
         "zh": "评分时无法启动内核：{detail}",
         "en": "the grader could not start a kernel for your notebook: {detail}",
+    },
+    "kernel_out_of_memory": {
+        "zh": "运行这个单元格时内存超过了上限（{limit}），内核被终止。"
+        "评分程序重启了内核，重新运行了之前的单元格，并跳过这个单元格继续评分。",
+        "en": "this cell used more than the memory limit ({limit}) and the kernel was killed. The grader "
+        "restarted it, re-ran the cells before this one, and went on without this cell.",
+    },
+    "output_truncated": {
+        "zh": "输出过多：本单元格超过 {limit} 字节之后的输出已被丢弃。",
+        "en": "too much output: everything this cell printed after the first {limit} bytes was dropped.",
+    },
+    # A submitted file the grader could not take in as the notebook (autograder.intake).
+    "notebook_missing": {
+        "zh": "没有找到要提交的笔记本 {expected}（提交的文件夹里有：{found}）。请按发布时的文件名提交。",
+        "en": "the notebook {expected} was not handed in (the folder has: {found}); submit it under its released name.",
+    },
+    "notebook_empty": {
+        "zh": "提交的文件 {name} 是空的：请确认保存后再提交。",
+        "en": "the submitted file {name} is empty: save the notebook before you submit it.",
+    },
+    "notebook_unreadable": {
+        "zh": "提交的文件 {name} 不是有效的 Jupyter 笔记本（{detail}）。请在 Jupyter 中打开、保存后重新提交。",
+        "en": "the submitted file {name} is not a valid Jupyter notebook ({detail}); open it in Jupyter, save and resubmit.",
+    },
+    "notebook_too_big": {
+        "zh": "提交的文件 {name} 太大（{size} 字节），没有评分。请清除输出后重新提交。",
+        "en": "the submitted file {name} is too big ({size} bytes) to grade; clear its outputs and resubmit.",
+    },
+    "graded_instead": {
+        "zh": "没有找到 {expected}，已改为评阅你提交的 {found}。下次请使用发布时的文件名。",
+        "en": "{expected} was not handed in, so your {found} was graded instead; next time keep the released name.",
     },
     "kernel_died_in_cell": {
         "zh": "运行这个单元格时内核退出了（是否调用了 os._exit、exit() 或占用了过多内存？）。"

@@ -1,16 +1,20 @@
 """Start a student's kernel where it cannot reach the grader's secrets.
 
-When grading runs as root, the kernel runs as an unprivileged user id of its own in a
-network namespace with no interfaces, under memory and process limits, with a private
-working directory and a minimal environment. It talks to the grader over ``ipc``
-sockets in that private directory: TCP loopback would stay inside the empty network
-namespace. Without root none of this is possible, and the grader says so.
+The kernel runs as an unprivileged user id of its own, in a network namespace with no
+interfaces and a mount namespace with fresh, empty ``/tmp``, ``/var/tmp`` and ``/dev/shm``,
+inside a cgroup that caps the memory and processes of everything it starts (plus
+per-process ``prlimit`` caps on address space, processes and CPU time), with a private
+working directory and a minimal environment. It talks to the grader over ``ipc`` sockets
+in that private directory: TCP loopback would stay inside the empty network namespace.
+All of this needs root; when it cannot be had, grading stops with the reason (see
+``preflight``) unless the sandbox is turned off explicitly.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shlex
 import shutil
 import signal
 import stat
@@ -21,8 +25,10 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Enum, Int, Unicode, default
+from traitlets.config import Config
 
 from autograder import datasets
+from autograder.cgroups import KernelCgroup
 
 LOCK_DIR = Path("/run/autograder-kernel-ids")  # root-only: a kernel cannot hold or fake a lock
 PROBE_STARTUP = "__import__('autograder.probe').probe.install()"
@@ -31,6 +37,14 @@ PROBE_STARTUP = "__import__('autograder.probe').probe.install()"
 # else (solutions/, source/, tests/, submitted/, the gradebook, .git ...) is made
 # private to the grading user before a kernel starts.
 KERNEL_READABLE = {"autograder", "release", ".venv", ".cache", "docs", "README.md", "pyproject.toml"}
+
+
+class SandboxUnavailable(BaseException):
+    """Student kernels cannot be sandboxed here: stop the whole batch.
+
+    A ``BaseException``, so nbgrader's per-submission ``except Exception`` does not turn
+    it into one failed student after another.
+    """
 
 
 def parse_bytes(size: str) -> int:
@@ -90,9 +104,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run sandboxed (see the module docstring)."""
 
     sandbox = Enum(
-        ["auto", "off"],
-        "auto",
-        help="auto: sandbox the kernel when grading as root, warn otherwise; off: never (trusted use only).",
+        ["required", "off"],
+        "required",
+        help="required: grading stops when the kernel cannot be sandboxed (not root, no namespaces or "
+        "cgroups); off: never sandbox (only for submissions you trust).",
     ).tag(config=True)
     kernel_uid = Int(
         64000,
@@ -106,16 +121,38 @@ class SandboxedKernelManager(AsyncKernelManager):
     isolate_network = Bool(True, help="Run the kernel in a network namespace with no network.").tag(
         config=True
     )
-    memory_limit = Unicode("4G", help="Address-space cap for the kernel (prlimit --as).").tag(config=True)
-    process_limit = Int(4096, help="Process and thread cap for the kernel user (prlimit --nproc).").tag(
+    memory_limit = Unicode(
+        "4G",
+        help="Memory cap: for all the kernel's processes together (cgroup) and for each one's address "
+        "space (prlimit --as).",
+    ).tag(config=True)
+    address_space_limit = Unicode(
+        "",
+        help="Address-space cap of each of the kernel's processes (prlimit --as), so one huge allocation "
+        "fails with MemoryError instead of the kernel being killed; empty: memory_limit.",
+    ).tag(config=True)
+    process_limit = Int(
+        4096, help="Process and thread cap for the kernel (cgroup pids.max and prlimit --nproc)."
+    ).tag(config=True)
+    cpu_limit = Int(3600, help="CPU seconds each kernel process may use (prlimit --cpu).").tag(config=True)
+    file_size_limit = Unicode("1G", help="Largest file a kernel process may write (prlimit --fsize).").tag(
         config=True
     )
+    tmp_size = Unicode("1G", help="Size of the kernel's private /tmp, /var/tmp and /dev/shm (tmpfs).").tag(
+        config=True
+    )
+    kernel_root = Unicode(
+        "/var/lib/autograder/kernels",
+        help="Where kernels' private directories are made (root-owned, so a kernel cannot write beside "
+        "its own).",
+    ).tag(config=True)
     data_dir = Unicode(help="Read-only data caches (KERAS_HOME, scipy-data) offered to the kernel.").tag(
         config=True
     )
 
     _private_dir: Path | None = None
     _claimed: tuple[int, int, int] | None = None  # (uid, gid, lock file descriptor)
+    _cgroup: KernelCgroup | None = None
 
     @default("data_dir")
     def _data_dir_default(self) -> str:
@@ -123,7 +160,17 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @property
     def sandboxed(self) -> bool:
-        return self.sandbox == "auto" and running_as_root()
+        return self.sandbox == "required"
+
+    @property
+    def cgroup(self) -> KernelCgroup:
+        if self._cgroup is None:
+            self._cgroup = KernelCgroup(f"kernel-{self.uid}")
+        return self._cgroup
+
+    def out_of_memory_kills(self) -> int:
+        """Processes of this kernel killed for using up its memory, since it (re)started."""
+        return self.cgroup.out_of_memory_kills() if self.sandboxed else 0
 
     @property
     def uid(self) -> int:
@@ -172,7 +219,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _prepare_private_dir(self) -> None:
         if self._private_dir is not None:
             return  # a restart keeps the same sockets, so the clients reconnect
-        self._private_dir = Path(tempfile.mkdtemp(prefix="autograder-kernel-"))
+        base = Path(self.kernel_root if self.sandboxed else tempfile.gettempdir())
+        base.mkdir(mode=0o711, parents=True, exist_ok=True)
+        self._private_dir = Path(tempfile.mkdtemp(prefix="kernel-", dir=base))
         for sub in ("work", "tmp"):
             (self._private_dir / sub).mkdir()
         if self.sandboxed:
@@ -202,16 +251,27 @@ class SandboxedKernelManager(AsyncKernelManager):
             "NBGRADER_EXECUTION": "autograde",
         }
 
-    def _wrapper(self) -> list[str]:
+    def _wrapper(self, cgroup_procs: list[Path]) -> list[str]:
+        """The command prefix that sandboxes the kernel; ``cgroup_procs``: the files it joins."""
         if not self.sandboxed:
             return []
-        wrapper = []
-        if self.isolate_network:
-            wrapper += ["unshare", "--net", "--"]
+        # As root inside the new namespaces: private scratch file systems, join the cgroup, then
+        # drop to the kernel's limits and user id.
+        size = parse_bytes(self.tmp_size)
+        script = "set -e\n" + "".join(
+            f"mount -t tmpfs -o size={size},mode=1777,nosuid,nodev tmpfs {d}\n"
+            for d in ("/tmp", "/var/tmp", "/dev/shm")
+        )
+        script += "".join(f"echo $$ > {shlex.quote(str(procs))}\n" for procs in cgroup_procs)
+        script += 'exec "$@"'
+        wrapper = ["unshare", "--mount", *(["--net"] if self.isolate_network else []), "--"]
+        wrapper += ["sh", "-c", script, "sandbox"]
         wrapper += [
             "prlimit",
-            f"--as={parse_bytes(self.memory_limit)}",
+            f"--as={parse_bytes(self.address_space_limit or self.memory_limit)}",
             f"--nproc={self.process_limit}",
+            f"--cpu={self.cpu_limit}",
+            f"--fsize={parse_bytes(self.file_size_limit)}",
             "--",
         ]
         wrapper += [
@@ -224,8 +284,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         return wrapper
 
     async def _async_pre_start_kernel(self, **kw):  # type: ignore[override]
+        cgroup_procs = []
         if self.sandboxed:
             kill_processes_of(self.uid)
+            cgroup_procs = self.cgroup.create(parse_bytes(self.memory_limit), self.process_limit)
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
@@ -238,32 +300,61 @@ class SandboxedKernelManager(AsyncKernelManager):
                 "and could read anything this user can, including solutions/.",
                 os.environ.get("USER", "this user"),
             )
-        kernel_cmd = self._wrapper() + kernel_cmd + [f"--IPKernelApp.exec_lines={[PROBE_STARTUP]!r}"]
+        kernel_cmd = (
+            self._wrapper(cgroup_procs) + kernel_cmd + [f"--IPKernelApp.exec_lines={[PROBE_STARTUP]!r}"]
+        )
         return kernel_cmd, kw
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if self.sandboxed:  # processes the student started in their own session outlive the kernel
+            self.cgroup.kill()
             kill_processes_of(self.uid)
         if not restart:
             if self._private_dir is not None:
                 shutil.rmtree(self._private_dir, ignore_errors=True)
                 self._private_dir = None
+            if self.sandboxed:
+                self.cgroup.remove()
+                self._cgroup = None
             self._release()
 
     def preflight(self) -> str | None:
-        """Why a sandboxed kernel could not start here, or None when it can."""
+        """Why a sandboxed kernel could not start here, or None when it can.
+
+        Run before a batch's first kernel: a machine that cannot sandbox must stop the
+        batch with this reason, not grade every student 0 (or grade them unsandboxed).
+        """
         if not self.sandboxed:
             return None
-        command = self._wrapper() + [sys.executable, "-c", "import autograder.probe, ipykernel"]
-        result = subprocess.run(
-            command, capture_output=True, text=True, check=False, cwd="/", env={"PATH": "/usr/bin:/bin"}
-        )
+        off = "set SandboxedKernelManager.sandbox = 'off' (e.g. --SandboxedKernelManager.sandbox=off) "
+        off += "to grade without isolation, only for submissions you trust."
+        if not running_as_root():
+            return f"the student's kernel can only be sandboxed when grading runs as root; grade as root, or {off}"
+        try:
+            procs = self.cgroup.create(parse_bytes(self.memory_limit), self.process_limit)
+        except OSError as error:
+            return f"cannot make a cgroup for the kernel's memory and process caps ({error}); {off}"
+        try:
+            command = self._wrapper(procs) + [sys.executable, "-c", "import autograder.probe, ipykernel"]
+            result = subprocess.run(
+                command, capture_output=True, text=True, check=False, cwd="/", env={"PATH": "/usr/bin:/bin"}
+            )
+        finally:
+            self.cgroup.remove()
         if result.returncode == 0:
             return None
         return (
             f"the sandboxed kernel (uid {self.uid}) cannot start Python from {sys.executable}: "
-            f"{result.stderr.strip()[-500:]}\nEvery directory above the course and its .venv must be "
-            "traversable by other users (chmod o+x), or set SandboxedKernelManager.sandbox = 'off' "
-            "for a trusted run."
+            f"{result.stderr.strip()[-500:]}\nIt needs Linux namespaces (unshare --mount --net) and every "
+            f"directory above the course and its .venv traversable by other users (chmod o+x). Or {off}"
         )
+
+
+def sandbox_problem(config: Config | None = None) -> str | None:
+    """Why student kernels cannot be sandboxed with this configuration, or None (see ``preflight``)."""
+    manager = SandboxedKernelManager(config=config) if config is not None else SandboxedKernelManager()
+    try:
+        return manager.preflight()
+    finally:
+        manager._release()

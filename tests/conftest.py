@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import activations_corpus
 import convolution_corpus
+import faults_corpus
 import pytest
 from corpus import Submission
 
@@ -25,7 +30,11 @@ CORPORA = {
     # Short limits keep the hostile submissions cheap; the judge's defaults are far larger.
     "activations": Corpus(
         activations_corpus.FULL,
-        lambda root, reference: {**activations_corpus.WRONG, **activations_corpus.tampering(root, reference)},
+        lambda root, reference: {
+            **activations_corpus.WRONG,
+            **activations_corpus.tampering(root, reference),
+            **faults_corpus.faults(root, reference),
+        },
         ("--JudgeExecute.timeout=15", "--JudgeExecute.call_timeout=5"),
     ),
     "convolution": Corpus(
@@ -36,10 +45,19 @@ CORPORA = {
 }
 
 
-def corpus_names(assignment: str) -> list[str]:
-    """The corpus's submission names, known at collection time."""
+@functools.cache
+def _corpus(assignment: str) -> dict[str, Submission]:
+    """The corpus as known at collection time (paths into the course are placeholders)."""
     reference = reference_cells(repo_root() / "source" / assignment / f"{assignment}.ipynb")
-    return list(CORPORA[assignment].build("/course", reference))
+    return CORPORA[assignment].build(str(repo_root()), reference)
+
+
+def corpus_names(assignment: str) -> list[str]:
+    return list(_corpus(assignment))
+
+
+def corpus_submission(assignment: str, student: str) -> Submission:
+    return _corpus(assignment)[student]
 
 
 @dataclass
@@ -59,7 +77,20 @@ class GradedClass:
 
 
 @pytest.fixture(scope="session")
-def graded_classes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], GradedClass]:
+def outside_tmp() -> Iterator[Path]:
+    """A directory for courses that is not under /tmp: a student kernel has a /tmp of its own, so
+    it would not even see a course there, and the tests want the course's permissions to stop it."""
+    base = Path("/var/lib/autograder/test-courses")
+    base.mkdir(parents=True, exist_ok=True)
+    base.chmod(0o755)
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def graded_classes(outside_tmp: Path) -> Callable[[str], GradedClass]:
     """``graded_classes(assignment)``: the reference, an untouched release notebook and the
     assignment's corpus, autograded together in one ``nbgrader autograde`` batch (built once)."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
@@ -67,8 +98,8 @@ def graded_classes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], 
 
     def build(assignment: str) -> GradedClass:
         if assignment not in built:
-            root = tmp_path_factory.mktemp(f"{assignment}-class")
-            root.chmod(0o755)
+            root = outside_tmp / f"{assignment}-class"
+            root.mkdir(mode=0o755)
             classroom = Classroom(root)
             classroom.nbgrader("generate_assignment", assignment, "--force")
             reference = classroom.reference_cells(assignment)
@@ -78,7 +109,16 @@ def graded_classes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], 
                 **corpus.build(str(root), reference),
             }
             for student, submission in submissions.items():
-                classroom.submit(student, assignment, {**reference, **submission.cells}, edit=submission.edit)
+                path = classroom.submit(
+                    student, assignment, {**reference, **submission.cells}, edit=submission.edit
+                )
+                if submission.rename_to:
+                    path.rename(path.with_name(submission.rename_to))
+                for name, content in submission.files.items():
+                    if content is None:
+                        (path.parent / name).unlink()
+                    else:
+                        (path.parent / name).write_bytes(content)
             classroom.submit("untouched_release", assignment, {})
             classroom.nbgrader("autograde", assignment, "--force", "--create", *corpus.limits)
             built[assignment] = GradedClass(assignment, classroom, submissions, classroom.scores(assignment))

@@ -16,6 +16,10 @@ class Submission:
     feedback: str = ""  # a phrase the feedback of ``feedback_cell`` must contain (reference: none)
     feedback_cell: str = ""  # default: the first cell in ``lost``
     edit: Callable[[NotebookNode], None] | None = None  # changes to the notebook's structure
+    rename_to: str = ""  # hand the notebook in under this file name instead
+    files: dict[str, bytes | None] = field(default_factory=dict)  # raw files put in (None: removed)
+    # (solution cell, phrase its autograded output must show; "a|b" accepts either)
+    cell_output: tuple[str, str] = ("", "")
 
     def expected(self, full: dict[str, float]) -> dict[str, float]:
         """Scores per graded cell (and the total) given each cell's full points."""

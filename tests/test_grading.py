@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CORPORA, corpus_names
+from conftest import CORPORA, corpus_names, corpus_submission
 
 from autograder.verdict import read_verdict
 
 CASES = [(assignment, student) for assignment in CORPORA for student in corpus_names(assignment)]
+LOSING = [(a, s) for a, s in CASES if corpus_submission(a, s).lost]  # their feedback must say why
+SHOWING = [(a, s) for a, s in CASES if corpus_submission(a, s).cell_output[0]]
 
 
 @pytest.mark.parametrize("assignment", list(CORPORA))
@@ -31,13 +33,27 @@ def test_submission_gets_exactly_its_expected_scores(graded_classes, assignment,
     )
 
 
-@pytest.mark.parametrize("assignment, student", CASES)
+@pytest.mark.parametrize("assignment, student", LOSING)
 def test_feedback_says_what_went_wrong(graded_classes, assignment, student):
     graded = graded_classes(assignment)
     submission = graded.submissions[student]
     cell = submission.feedback_cell or next(iter(submission.lost))
     assert submission.feedback, f"{student}: say which phrase its feedback must contain"
     assert submission.feedback in graded.feedback(student, cell)
+
+
+@pytest.mark.parametrize("assignment, student", SHOWING)
+def test_the_students_own_cell_shows_what_happened(graded_classes, assignment, student):
+    """What stopped a cell (memory cap, no network, refused file, dropped output) is in its output."""
+    graded = graded_classes(assignment)
+    grade_id, phrases = graded.submissions[student].cell_output
+    notebook = graded.classroom.autograded_notebook(student, assignment)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    shown = "\n".join(
+        o.get("text", "") if o.output_type == "stream" else f"{o.get('ename')}: {o.get('evalue')}"
+        for o in cell.outputs
+    )
+    assert any(phrase in shown for phrase in phrases.split("|")), shown[:2000]
 
 
 def _checks(graded, student) -> list[tuple[str, str, bool]]:

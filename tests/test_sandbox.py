@@ -27,6 +27,16 @@ def read(path):
         return open(path).read()
     except OSError as error:
         return type(error).__name__
+def write(path, text):
+    try:
+        open(path, "w").write(text)
+        return "written"
+    except OSError as error:
+        return type(error).__name__
+def limits():
+    import resource
+    names = ("RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_CPU", "RLIMIT_FSIZE")
+    return {name: resource.getrlimit(getattr(resource, name))[1] for name in names}
 def double(x):
     return x * 2
 def fails(x):
@@ -41,10 +51,11 @@ def slow(x):
 
 
 @pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
+def kernel(outside_tmp):
     """A sandboxed kernel with PROBE_CODE run in it, and a secret only root may read."""
     assert os.geteuid() == 0, "sandbox tests need root"
-    secret_dir = tmp_path_factory.mktemp("course")
+    secret_dir = outside_tmp / "course"
+    secret_dir.mkdir()
     (secret_dir / "solutions").mkdir()
     (secret_dir / "solutions" / "reference.py").write_text("ANSWER = 42\n")
     secret_dir.chmod(0o755)
@@ -79,6 +90,35 @@ def test_kernel_has_no_network_not_even_loopback(kernel):
 def test_kernel_cannot_read_protected_course_files(kernel):
     student, course, _ = kernel
     assert student.call("read", str(course / "solutions" / "reference.py")).value == "PermissionError"
+
+
+def test_kernel_has_scratch_directories_of_its_own(kernel, tmp_path):
+    student, _, _ = kernel
+    (tmp_path / "grader-file").write_text("mine")
+    assert student.call("read", str(tmp_path / "grader-file")).value == "FileNotFoundError"
+    for scratch in ("/tmp", "/var/tmp", "/dev/shm"):
+        name = f"{scratch}/left-by-kernel-{os.getpid()}"
+        assert student.call("write", name, "x").value == "written"
+        assert not Path(name).exists(), f"{scratch} of the kernel is the machine's"
+
+
+def test_kernel_and_its_children_share_one_memory_and_process_budget(kernel):
+    _, _, manager = kernel
+    assert manager.provisioner.process.pid in manager.cgroup.pids()
+    memory = manager.cgroup.dirs["memory"]
+    limit_file = "memory.max" if manager.cgroup.version == 2 else "memory.limit_in_bytes"
+    assert int((memory / limit_file).read_text()) == parse_bytes(manager.memory_limit)
+    assert int((manager.cgroup.dirs["pids"] / "pids.max").read_text()) == manager.process_limit
+
+
+def test_each_kernel_process_has_its_own_caps(kernel):
+    student, _, manager = kernel
+    assert student.call("limits").value == {
+        "RLIMIT_AS": parse_bytes(manager.memory_limit),
+        "RLIMIT_NPROC": manager.process_limit,
+        "RLIMIT_CPU": manager.cpu_limit,
+        "RLIMIT_FSIZE": parse_bytes(manager.file_size_limit),
+    }
 
 
 def test_kernel_works_in_a_private_directory(kernel):
@@ -151,3 +191,35 @@ def test_processes_a_kernel_leaves_behind_are_killed_when_it_stops():
     loop.run_until_complete(manager.shutdown_kernel(now=True))
     loop.close()
     assert not Path(f"/proc/{orphan}").exists() or "Z" in Path(f"/proc/{orphan}/stat").read_text().split()[2]
+
+
+FORKED_HOGS = """
+import os, time
+children = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        hog = b"x" * (450 * 2**20)  # within each process's own cap; together past the kernel's
+        time.sleep(20)
+        os._exit(0)
+    children.append(pid)
+time.sleep(8)
+"""
+
+
+def test_memory_is_capped_for_the_kernel_and_its_children_together():
+    """Forking does not multiply the memory cap: the cgroup's OOM killer steps in."""
+    loop = asyncio.new_event_loop()
+    manager = SandboxedKernelManager(kernel_name="python3", memory_limit="1G", address_space_limit="4G")
+    loop.run_until_complete(manager.start_kernel())
+    client = manager.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        assert manager.out_of_memory_kills() == 0
+        client.execute_interactive(FORKED_HOGS, timeout=60)
+        assert manager.out_of_memory_kills() >= 1
+    finally:
+        client.stop_channels()
+        loop.run_until_complete(manager.shutdown_kernel(now=True))
+        loop.close()

@@ -29,8 +29,22 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Int, List, Unicode, default
 
 from autograder import feedback
-from autograder.sandbox import SandboxedKernelManager, package_checkout, protect_course, running_as_root
-from autograder.verdict import read_results, score_cell, write_outputs
+from autograder.sandbox import (
+    SandboxedKernelManager,
+    SandboxUnavailable,
+    package_checkout,
+    protect_course,
+    running_as_root,
+)
+from autograder.verdict import failure_lines, read_results, score_cell, write_outputs
+
+
+class SubmissionUnusable(Exception):
+    """The submitted file could not be read as the notebook; ``lines`` say why."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(" ".join(lines))
+        self.lines = lines
 
 
 def is_test_cell(cell: NotebookNode) -> bool:
@@ -58,6 +72,9 @@ class JudgeExecute(Execute):
     max_restarts = Int(3, help="Kernel restarts (after a crash or a hung cell) allowed per notebook.").tag(
         config=True
     )
+    max_output_bytes = Int(
+        2_000_000, help="Bytes of output kept per cell; the rest is dropped (errors are always kept)."
+    ).tag(config=True)
     feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(
         config=True
     )
@@ -78,16 +95,21 @@ class JudgeExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         test_cells = {cell.metadata.nbgrader["grade_id"]: cell for cell in nb.cells if is_test_cell(cell)}
+        intake = dict(nb.metadata.get("autograder", {}))  # what autograder.intake noted
         results, problem = [], ""
         self._restarts = 0
+        self._output_bytes: dict[int, int] = {}
         started = time.monotonic()
         seconds = {"cells": 0.0, "checks": 0.0}
         try:
+            if "submission_problem" in intake:  # nothing of the student's to run
+                raise SubmissionUnusable(failure_lines(intake["submission_problem"], self.feedback_languages))
             self._protect_course_once()
             self.km = self.create_kernel_manager()
             reason = self.km.preflight()
             if reason:
-                raise RuntimeError(reason)
+                self.log.critical("Grading stopped: %s", reason)
+                raise SandboxUnavailable(reason)
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -95,15 +117,20 @@ class JudgeExecute(Execute):
                 seconds["cells"] = time.monotonic() - started
                 results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
                 seconds["checks"] = time.monotonic() - started - seconds["cells"]
+        except SubmissionUnusable as unusable:
+            problem = "\n".join(unusable.lines)
         except Exception as error:  # fail closed: every graded cell gets 0 with the reason
             self.log.exception("Judge failed on %s", resources.get("nbgrader", {}))
             problem = feedback.message("grader_error", self.feedback_languages, detail=str(error)[:500])
         for grade_id, cell in test_cells.items():
             points = float(cell.metadata.nbgrader.get("points", 0))
             verdict = score_cell(grade_id, points, results, problem, self.feedback_languages)
+            if "graded_instead" in intake:  # say which file was graded, above everything else
+                renamed = {"key": "graded_instead", "fields": intake["graded_instead"]}
+                verdict.lines[:0] = failure_lines(renamed, self.feedback_languages)
             write_outputs(cell, verdict, self.feedback_languages)
         # How grading went, for class reports: time spent, kernel restarts, a run-wide problem.
-        nb.metadata["autograder"] = {
+        nb.metadata["autograder"] = intake | {
             "seconds": round(time.monotonic() - started, 2),
             "seconds_cells": round(seconds["cells"], 2),
             "seconds_checks": round(seconds["checks"], 2),
@@ -121,6 +148,27 @@ class JudgeExecute(Execute):
             JudgeExecute._course_protected = True
 
     # -- the student's cells --------------------------------------------------------
+    def output(
+        self, outs: list[NotebookNode], msg: dict, display_id: str | None, cell_index: int
+    ) -> NotebookNode | None:
+        """nbclient's output handler, with a cap on how much one cell's output may keep.
+
+        A cell printing a gigabyte would otherwise end up in the autograded notebook,
+        the feedback page and the grader's memory.
+        """
+        if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data"):
+            size = len(json.dumps(msg["content"]))
+            used = self._output_bytes.get(cell_index, 0)
+            self._output_bytes[cell_index] = used + size
+            if used + size > self.max_output_bytes:
+                if used <= self.max_output_bytes:  # the first output over the cap: say so once
+                    note = feedback.message(
+                        "output_truncated", self.feedback_languages, limit=self.max_output_bytes
+                    )
+                    outs.append(new_output("stream", name="stderr", text=note + "\n"))
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
     def _error(self, key: str, **fields: object) -> NotebookNode:
         text = feedback.message(key, self.feedback_languages, **fields)
         return new_output("error", ename=key, evalue=text.splitlines()[-1], traceback=text.splitlines())
@@ -137,7 +185,10 @@ class JudgeExecute(Execute):
             try:
                 self.execute_cell(cell, index, store_history=True)
             except DeadKernelError:
-                cell.outputs.append(self._error("kernel_died_in_cell"))
+                if self.km.out_of_memory_kills():
+                    cell.outputs.append(self._error("kernel_out_of_memory", limit=self.km.memory_limit))
+                else:
+                    cell.outputs.append(self._error("kernel_died_in_cell"))
                 self._restart_and_replay(survived)
                 continue
             except CellTimeoutError:  # still busy after the interrupt: its output never finished

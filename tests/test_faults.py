@@ -1,0 +1,73 @@
+"""The fault corpus (tests/faults_corpus.py) after its batch: nothing escaped, nothing was lost.
+
+Scores and reasons per submission are asserted with the rest of the corpus in
+test_grading.py; these check what a hostile submission could have done to the machine,
+the gradebook or the batch.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from faults_corpus import PLANTED
+from nbgrader.api import Gradebook
+
+from autograder.classroom import Classroom
+from autograder.sandbox import SandboxedKernelManager
+from autograder.verdict import read_verdict
+
+NOBODY = 65534
+
+
+def test_no_file_was_planted_outside_the_kernels_own_directories(graded_classes):
+    root = graded_classes("activations").classroom.root
+    kernel_root = Path(SandboxedKernelManager().kernel_root)
+    for place in (root, root / "submitted" / "reference", Path("/tmp"), kernel_root):
+        assert not (place / PLANTED).exists(), place
+
+
+def test_the_gradebook_opens_and_its_totals_match_the_notebooks(graded_classes):
+    graded = graded_classes("activations")
+    with Gradebook(f"sqlite:///{graded.classroom.root / 'gradebook.db'}") as gradebook:
+        totals = {s.student_id: s.score for s in gradebook.assignment_submissions("activations")}
+    assert set(totals) == set(graded.submissions) | {"untouched_release"}, "every submission has a row"
+    for student, total in totals.items():
+        notebook = graded.classroom.autograded_notebook(student, "activations")
+        verdicts = [v for cell in notebook.cells if (v := read_verdict(cell)) is not None]
+        assert verdicts, student  # (a student who deleted a test cell has one verdict fewer)
+        assert sum(v["score"] for v in verdicts) == total, student
+
+
+def test_a_flood_of_output_does_not_reach_the_notebook(graded_classes):
+    path = graded_classes("activations").classroom.root / "autograded" / "fault_100mb_output"
+    assert (path / "activations" / "activations.ipynb").stat().st_size < 3_000_000
+
+
+def _as_nobody(classroom: Classroom, *args: str) -> subprocess.CompletedProcess:
+    env = {**classroom.env(), "HOME": str(classroom.root)}
+    command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    command += [str(Path(sys.executable).parent / "nbgrader"), *args]
+    return subprocess.run(command, cwd=classroom.root, env=env, capture_output=True, text=True, check=False)
+
+
+def test_grading_without_root_stops_loudly_unless_the_sandbox_is_turned_off(outside_tmp):
+    classroom = Classroom(outside_tmp / "no-root-class")
+    classroom.nbgrader("generate_assignment", "activations", "--force")
+    classroom.submit("ada", "activations", classroom.reference_cells("activations"))
+    subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(classroom.root)], check=True)
+
+    stopped = _as_nobody(classroom, "autograde", "activations", "--create")
+    assert stopped.returncode != 0
+    assert "can only be sandboxed when grading runs as root" in stopped.stderr
+    assert "--SandboxedKernelManager.sandbox=off" in stopped.stderr
+    assert not (classroom.root / "autograded" / "ada" / "activations" / "activations.ipynb").exists()
+
+    trusted = _as_nobody(
+        classroom, "autograde", "activations", "--create", "--SandboxedKernelManager.sandbox=off"
+    )
+    assert trusted.returncode == 0, trusted.stderr[-3000:]
+    assert classroom.scores("activations")["ada"]["total"] == 12
+    assert os.stat(classroom.root / "autograded").st_uid == NOBODY
