@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder.codec import Opaque, Tensor
+from autograder.codec import Handle, Opaque, Tensor
 from autograder.student import Call, Raised
 
 
@@ -51,7 +51,7 @@ def show(value: Any) -> str:
         return f"np.array({body}, dtype={value.dtype})" if value.ndim else f"np.{value.dtype}({body})"
     if isinstance(value, np.generic):
         return f"np.{value.dtype}({value.item()!r})"
-    if isinstance(value, Opaque):
+    if isinstance(value, (Opaque, Handle)):
         return f"a {value.type_name} ({value.text})"
     if isinstance(value, (list, tuple)):
         text = repr(value)
@@ -98,12 +98,18 @@ def expect_close(
     if ok.all():
         return
     flat = int(np.flatnonzero(~ok.ravel())[0])
+    got_value, expected_value = (
+        repr(float(got_array.ravel()[flat])),
+        repr(float(expected_array.ravel()[flat])),
+    )
+    if isinstance(input, str) and got_array.shape == ():  # one number, for inputs described in words
+        raise CheckFailed("value_differs_for", input=input, got=got_value, expected=expected_value)
     at_input = np.asarray(input).ravel()[flat] if np.size(input) == got_array.size else input
     fields = dict(
         index=_index(got_array.shape, flat),
         at_input=show(np.asarray(at_input)[()]),
-        got=repr(float(got_array.ravel()[flat])),
-        expected=repr(float(expected_array.ravel()[flat])),
+        got=got_value,
+        expected=expected_value,
     )
     key = "not_finite" if not np.isfinite(got_array.ravel()[flat]) else "values_differ"
     raise CheckFailed(key, input=input, **fields)

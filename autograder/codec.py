@@ -3,7 +3,10 @@
 Everything is JSON. Arrays travel as base64 ``.npy`` bytes and are read back with
 ``allow_pickle=False``, so decoding what a student's kernel sent can never run code.
 Anything that is not plain data arrives as an :class:`Opaque` description (type name
-and a short repr) instead of an object.
+and a short repr) instead of an object. An object a check asked the kernel to keep (a
+Keras loss or model, say) arrives as a :class:`Handle`: a number that names it in the
+kernel, which the check can send back as an argument or call methods on. Only the
+probe, in the kernel, turns a handle back into the object.
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ def to_data(value: Any, depth: int = 0) -> dict:
     """Describe ``value`` as JSON-ready data, never raising on odd objects."""
     if depth > MAX_DEPTH:
         return {"kind": "opaque", "type": _type_name(value), "repr": "(nested too deeply)"}
+    if isinstance(value, Handle):  # the grader passing a kept object back to the kernel
+        return {"kind": "handle", "id": value.id}
     if value is None:
         return {"kind": "none"}
     if isinstance(value, np.generic) and np.asarray(value).dtype.kind in "biufc":
@@ -97,6 +102,23 @@ def to_data(value: Any, depth: int = 0) -> dict:
 
 
 @dataclass(frozen=True)
+class Handle:
+    """An object kept in the student's kernel, known to the grader only by number and description."""
+
+    id: int
+    type_name: str
+    text: str
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} #{self.id}: {self.text}>"
+
+
+def handle_data(id: int, value: Any) -> dict:
+    """How the probe describes an object it keeps as handle ``id``."""
+    return {"kind": "handle", "id": id, "type": _type_name(value), "repr": _short_repr(value)}
+
+
+@dataclass(frozen=True)
 class Tensor:
     """A tensor the student returned, as its type name and its values."""
 
@@ -104,8 +126,12 @@ class Tensor:
     value: np.ndarray
 
 
-def from_data(data: Any, depth: int = 0) -> Any:
-    """Rebuild a value from :func:`to_data` output; only plain data comes back."""
+def from_data(data: Any, depth: int = 0, kept: dict[int, Any] | None = None) -> Any:
+    """Rebuild a value from :func:`to_data` output; only plain data comes back.
+
+    ``kept`` is the probe's table of kept objects: in the kernel a handle becomes its
+    object again; in the grader (no table) it stays a :class:`Handle`.
+    """
     if depth > MAX_DEPTH + 1 or not isinstance(data, dict):
         raise DecodeError("malformed value")
     kind = data.get("kind")
@@ -129,10 +155,16 @@ def from_data(data: Any, depth: int = 0) -> Any:
     if kind == "tensor":
         return Tensor(str(data.get("type", "tensor")), _b64_to_array(data["npy"]))
     if kind in ("list", "tuple"):
-        items = [from_data(item, depth + 1) for item in data["items"]]
+        items = [from_data(item, depth + 1, kept) for item in data["items"]]
         return items if kind == "list" else tuple(items)
     if kind == "dict":
-        return {str(k): from_data(v, depth + 1) for k, v in data["items"]}
+        return {str(k): from_data(v, depth + 1, kept) for k, v in data["items"]}
+    if kind == "handle":
+        if kept is not None:
+            return kept[int(data["id"])]
+        return Handle(
+            int(data["id"]), str(data.get("type", "?"))[:200], str(data.get("repr", ""))[:REPR_LIMIT]
+        )
     if kind == "opaque":
         return Opaque(str(data.get("type", "?"))[:200], str(data.get("repr", ""))[:REPR_LIMIT])
     raise DecodeError(f"unknown value kind {kind!r}")

@@ -23,6 +23,11 @@ import numpy as np
 from autograder import codec
 
 TARGET = "autograder.probe"
+_KEPT: dict[int, Any] = {}  # objects a check asked to keep, by handle number
+
+
+class _Missing(LookupError):
+    pass
 
 
 def _namespace() -> dict:
@@ -35,17 +40,50 @@ def _describe_warning(item: warnings.WarningMessage) -> dict:
     return {"category": item.category.__name__, "message": str(item.message)[:300]}
 
 
-def _call(request: dict) -> dict:
-    name = str(request["name"])
-    target = _namespace().get(name)
-    if target is None:
-        return {"status": "missing", "name": name}
+def _target(request: dict) -> Any:
+    """The object a request is about: a kept object or a notebook name, then attributes."""
+    if "handle" in request:
+        if int(request["handle"]) not in _KEPT:
+            raise _Missing(f"#{request['handle']}")
+        target = _KEPT[int(request["handle"])]
+    else:
+        target = _namespace().get(str(request["name"]))
+        if target is None:
+            raise _Missing(str(request["name"]))
     for attribute in request.get("attributes", []):
         target = getattr(target, str(attribute))
+    return target
+
+
+def _result(value: Any, keep: bool) -> dict:
+    """A returned value as data, or as a handle when the check asked to keep it."""
+    if not keep:
+        return codec.to_data(value)
+    number = len(_KEPT) + 1
+    _KEPT[number] = value
+    return codec.handle_data(number, value)
+
+
+def _arguments(request: dict) -> tuple[list, dict]:
+    args = [codec.from_data(item, kept=_KEPT) for item in request.get("args", [])]
+    kwargs = {str(k): codec.from_data(v, kept=_KEPT) for k, v in request.get("kwargs", {}).items()}
+    return args, kwargs
+
+
+def _call(request: dict) -> dict:
+    name = str(request.get("name", f"#{request.get('handle')}"))
+    try:
+        target = _target(request)
+    except _Missing:
+        return {"status": "missing", "name": name}
+    except AttributeError as error:
+        return {"status": "raised", "error": "AttributeError", "message": str(error)[:500]}
     if not callable(target):
         return {"status": "not_callable", "name": name, "type": type(target).__name__}
-    args = [codec.from_data(item) for item in request.get("args", [])]
-    kwargs = {str(key): codec.from_data(value) for key, value in request.get("kwargs", {}).items()}
+    try:
+        args, kwargs = _arguments(request)
+    except KeyError as unknown:  # a handle this kernel never kept
+        return {"status": "missing", "name": f"#{unknown.args[0]}"}
     started = time.perf_counter()
     with (
         warnings.catch_warnings(record=True) as caught,
@@ -64,7 +102,7 @@ def _call(request: dict) -> dict:
             }
     reply: dict[str, Any] = {
         "status": "returned",
-        "value": codec.to_data(value),
+        "value": _result(value, bool(request.get("keep"))),
         "seconds": time.perf_counter() - started,
         "warnings": [_describe_warning(w) for w in caught[:20]],
     }
@@ -86,6 +124,52 @@ def _source(request: dict) -> dict:
     return {"status": "returned", "value": codec.to_data(text[:100_000])}
 
 
+def _get(request: dict) -> dict:
+    """An attribute of a kept object or notebook name (``attributes`` is the path)."""
+    try:
+        value = _target(request)
+    except _Missing as missing:
+        return {"status": "missing", "name": str(missing)}
+    except AttributeError as error:
+        return {"status": "raised", "error": "AttributeError", "message": str(error)[:500]}
+    return {"status": "returned", "value": _result(value, bool(request.get("keep")))}
+
+
+def _gradient(request: dict) -> dict:
+    """Call a function with argument ``wrt`` watched by a ``tf.GradientTape``; value and gradient.
+
+    The gradient is None when the result does not depend on that argument through
+    TensorFlow operations (NumPy in between breaks the tape).
+    """
+    import tensorflow as tf
+
+    try:
+        target = _target(request)
+    except _Missing as missing:
+        return {"status": "missing", "name": str(missing)}
+    except AttributeError as error:
+        return {"status": "raised", "error": "AttributeError", "message": str(error)[:500]}
+    try:
+        args, kwargs = _arguments(request)
+    except KeyError as unknown:  # a handle this kernel never kept
+        return {"status": "missing", "name": f"#{unknown.args[0]}"}
+    wrt = int(request.get("wrt", 0))
+    args[wrt] = tf.convert_to_tensor(args[wrt])
+    try:
+        with tf.GradientTape() as tape:
+            tape.watch(args[wrt])
+            value = target(*args, **kwargs)
+        gradient = tape.gradient(value, args[wrt]) if tf.is_tensor(value) else None
+    except BaseException as error:  # KeyboardInterrupt is the judge's time limit
+        return {
+            "status": "raised",
+            "error": type(error).__name__,
+            "message": str(error)[:500],
+            "traceback": traceback.format_exc(limit=-3)[-2000:],
+        }
+    return {"status": "returned", "value": codec.to_data({"value": value, "gradient": gradient})}
+
+
 def handle(request: dict) -> dict:
     """Answer one request; any failure becomes an error reply, never an exception."""
     try:
@@ -95,6 +179,10 @@ def handle(request: dict) -> dict:
             return _call(request)
         if request.get("op") == "source":
             return _source(request)
+        if request.get("op") == "get":
+            return _get(request)
+        if request.get("op") == "gradient":
+            return _gradient(request)
         return {"status": "error", "message": f"unknown op {request.get('op')!r}"}
     except BaseException as error:
         return {"status": "error", "message": f"{type(error).__name__}: {error}"[:500]}

@@ -40,6 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--judge-call-timeout", type=float, default=20.0, help="seconds one call may take")
     group.addoption("--judge-code", default=None, help="JSON list of the submitted notebook's code cells")
     group.addoption("--judge-max-examples", type=int, default=25, help="hypothesis examples per check")
+    group.addoption("--judge-workdir", default=None, help="the kernel's working directory (files it saves)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -78,6 +79,7 @@ def student(request: pytest.FixtureRequest) -> StudentKernel:
         config.getoption("--judge-connection"),
         config.getoption("--judge-pid"),
         call_timeout=config.getoption("--judge-call-timeout"),
+        work_dir=config.getoption("--judge-workdir"),
     )
     yield kernel
     kernel.close()
@@ -93,7 +95,12 @@ def _failure(excinfo: pytest.ExceptionInfo | None) -> dict[str, Any]:
         return {
             "key": error.key,
             "fields": fields,
-            "input": None if error.input is None else show(error.input),
+            # A check may describe its input in words (several arguments): keep that text as it is.
+            "input": None
+            if error.input is None
+            else error.input
+            if isinstance(error.input, str)
+            else show(error.input),
         }
     if isinstance(error, Raised) and error.detail.startswith("NotImplementedError"):
         return {"key": "not_implemented", "fields": {"name": error.name, "detail": error.detail}}

@@ -224,12 +224,32 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._private_dir = Path(tempfile.mkdtemp(prefix="kernel-", dir=base))
         for sub in ("work", "tmp"):
             (self._private_dir / sub).mkdir()
+        keras_home = self._link_keras_datasets()
         if self.sandboxed:
             for path in (self._private_dir, self._private_dir / "work", self._private_dir / "tmp"):
                 os.chown(path, self.uid, self.gid)
+            for path in [keras_home, *keras_home.rglob("*")]:
+                os.chown(path, self.uid, self.gid, follow_symlinks=False)
         self.transport = "ipc"
         self.ip = str(self._private_dir / "ipc")
         self.connection_file = str(self._private_dir / "connection.json")
+
+    def _link_keras_datasets(self) -> Path:
+        """A Keras home of the kernel's own, with links to the data cache's data sets.
+
+        Keras only looks in ``$KERAS_HOME`` when it may write there (otherwise it falls back
+        to ``/tmp/.keras``, empty in the sandbox and downloading), so the shared read-only
+        cache cannot be ``KERAS_HOME`` itself.
+        """
+        assert self._private_dir is not None
+        home = self._private_dir / "keras"
+        shared = Path(self.data_dir) / "keras"
+        (home / "datasets").mkdir(parents=True)
+        for source in sorted(shared.glob("datasets/*/*")):
+            target = home / source.relative_to(shared)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source.resolve())
+        return home
 
     def _kernel_env(self) -> dict[str, str]:
         work = str(self.work_dir)
@@ -244,7 +264,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             "IPYTHONDIR": os.path.join(work, ".ipython"),
             "MPLCONFIGDIR": os.path.join(work, ".matplotlib"),
             "MPLBACKEND": "Agg",
-            "KERAS_HOME": str(data / "keras"),
+            "KERAS_HOME": str(self._private_dir / "keras"),
             "XDG_CACHE_HOME": str(data),
             "PYTHONHASHSEED": "0",
             "TF_CPP_MIN_LOG_LEVEL": "2",

@@ -14,12 +14,14 @@ import signal
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from queue import Empty
 from typing import Any
 
 from jupyter_client import BlockingKernelClient
 
 from autograder import codec
+from autograder.codec import Handle
 from autograder.probe import TARGET
 
 
@@ -68,12 +70,19 @@ class Call:
 class StudentKernel:
     """Calls functions defined in a student's kernel, by name, with data arguments."""
 
-    def __init__(self, connection_file: str, kernel_pid: int | None, call_timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        connection_file: str,
+        kernel_pid: int | None,
+        call_timeout: float = 20.0,
+        work_dir: str | None = None,
+    ) -> None:
         self.client = BlockingKernelClient()
         self.client.load_connection_file(connection_file)
         self.client.start_channels()
         self.kernel_pid = kernel_pid
         self.call_timeout = call_timeout
+        self.work_dir = Path(work_dir) if work_dir else None  # where the kernel can save files for checks
         self.gone_reason: str | None = None
         self.timed_out: set[str] = set()  # names that ran out of time once are not waited for again
 
@@ -136,14 +145,28 @@ class StudentKernel:
                     return {"status": "no_probe"}, "".join(stdout)
                 return reply, "".join(stdout)
 
-    def call(self, name: str, *args: Any, return_args: bool = False, **kwargs: Any) -> Call:
-        """Call ``name(*args, **kwargs)`` in the student's kernel and return what came back."""
-        request = {
+    def call(
+        self,
+        target: str | Handle,
+        *args: Any,
+        method: str = "",
+        keep: bool = False,
+        return_args: bool = False,
+        **kwargs: Any,
+    ) -> Call:
+        """Call ``target(*args, **kwargs)`` in the student's kernel and return what came back.
+
+        ``target`` is a name in the notebook or a kept object; ``method`` (dotted) calls an
+        attribute of it instead, e.g. ``call(loss, y, p, method="get_config")``. With
+        ``keep``, the result stays in the kernel and a :class:`Handle` comes back.
+        """
+        name, request = self._about(target, method)
+        request |= {
             "op": "call",
-            "name": name,
             "args": [codec.to_data(a) for a in args],
             "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
             "return_args": return_args,
+            "keep": keep,
         }
         reply, stdout = self._ask(name, request)
         args_after = [codec.from_data(a) for a in reply["args_after"]] if "args_after" in reply else None
@@ -154,6 +177,40 @@ class StudentKernel:
             seconds=float(reply.get("seconds", 0.0)),
             args_after=args_after,
         )
+
+    def get(self, target: str | Handle, attribute: str = "", keep: bool = False) -> Any:
+        """The value of ``target.attribute`` (dotted) as data, or a :class:`Handle` with ``keep``."""
+        name, request = self._about(target, attribute)
+        reply, _ = self._ask(name, request | {"op": "get", "keep": keep})
+        return codec.from_data(reply["value"])
+
+    def gradient(
+        self, target: str | Handle, *args: Any, wrt: int = 0, method: str = "", **kwargs: Any
+    ) -> tuple[Any, Any]:
+        """(value, gradient of value with respect to ``args[wrt]``), computed in the kernel by
+        ``tf.GradientTape``; the gradient is None when TensorFlow cannot see the dependence."""
+        name, request = self._about(target, method)
+        request |= {
+            "op": "gradient",
+            "args": [codec.to_data(a) for a in args],
+            "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
+            "wrt": wrt,
+        }
+        reply, _ = self._ask(name, request)
+        result = codec.from_data(reply["value"])
+        if not isinstance(result, dict):
+            raise KernelGone(name, "the probe sent something that is not a gradient")
+        return result.get("value"), result.get("gradient")
+
+    @staticmethod
+    def _about(target: str | Handle, attributes: str) -> tuple[str, dict]:
+        """The name feedback uses for a request, and the request's target fields."""
+        path = [part for part in attributes.split(".") if part]
+        if isinstance(target, Handle):
+            base, request = target.type_name.rsplit(".", 1)[-1], {"handle": target.id}
+        else:
+            base, request = target, {"name": target}
+        return ".".join([base, *path]), request | {"attributes": path}
 
     def source(self, name: str) -> str:
         """The source code of the student's function ``name``, for checks decided from code."""

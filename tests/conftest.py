@@ -13,6 +13,7 @@ from pathlib import Path
 import activations_corpus
 import convolution_corpus
 import faults_corpus
+import losses_corpus
 import pytest
 from corpus import Submission
 
@@ -36,6 +37,11 @@ CORPORA = {
             **faults_corpus.faults(root, reference),
         },
         ("--JudgeExecute.timeout=15", "--JudgeExecute.call_timeout=5"),
+    ),
+    "losses": Corpus(
+        losses_corpus.FULL,
+        lambda root, reference: {**losses_corpus.WRONG, **losses_corpus.tampering(reference)},
+        ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,

@@ -80,3 +80,14 @@ def test_deep_nesting_is_refused():
 def test_oversized_messages_are_refused_before_parsing():
     with pytest.raises(codec.DecodeError):
         codec.loads("[" * (codec.MAX_PAYLOAD_BYTES + 1))
+
+
+def test_handles_name_kept_objects_and_become_them_again_only_in_the_kernel():
+    kept = {3: object()}
+    described = codec.handle_data(3, kept[3])
+    seen_by_grader = codec.from_data(described)
+    assert isinstance(seen_by_grader, codec.Handle) and seen_by_grader.id == 3
+    sent_back = codec.to_data([seen_by_grader])
+    assert codec.from_data(sent_back, kept=kept) == [kept[3]]
+    with pytest.raises(KeyError):
+        codec.from_data(codec.to_data(codec.Handle(4, "x", "")), kept=kept)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.codec import Handle
 from autograder.sandbox import SandboxedKernelManager, parse_bytes, protect_course
 from autograder.student import KernelGone, Missing, Raised, StudentKernel, TimedOut
 
@@ -47,6 +48,20 @@ def detach():
 def slow(x):
     while True:
         pass
+class Counter:
+    def __init__(self, start=0):
+        self.value = start
+    def add(self, n):
+        self.value += n
+        return self.value
+def type_of(obj):
+    return type(obj).__name__
+def tf_mean_square(x):
+    import tensorflow as tf
+    return tf.reduce_mean(tf.square(tf.convert_to_tensor(x)))
+def np_mean_square(x):
+    import numpy as np
+    return np.mean(np.square(np.asarray(x)))
 """
 
 
@@ -139,6 +154,36 @@ def test_calls_pass_arrays_and_report_what_went_wrong(kernel):
     with pytest.raises(TimedOut):  # not waited for a second time
         student.call("slow", 1)
     assert student.call("double", 2).value == 4  # the interrupt left the kernel usable
+
+
+def test_objects_stay_in_the_kernel_and_are_used_through_handles(kernel):
+    student, _, _ = kernel
+    counter = student.call("Counter", 5, keep=True).value
+    assert isinstance(counter, Handle) and counter.type_name.endswith("Counter")
+    assert student.call(counter, 2, method="add").value == 7
+    assert student.get(counter, "value") == 7
+    assert student.call("type_of", counter).value == "Counter"  # a handle as an argument is the object
+    assert isinstance(student.get(counter, "add", keep=True), Handle)
+    with pytest.raises(Missing):
+        student.call(Handle(10_000, "Counter", ""), 1, method="add")
+    with pytest.raises(Missing):
+        student.call("type_of", Handle(10_001, "Counter", ""))
+    assert student.call(counter, 1, method="add").value == 8  # the kernel is still answering
+    with pytest.raises(Raised, match="AttributeError"):
+        student.get(counter, "no_such_attribute")
+    with pytest.raises(Raised, match="AttributeError"):
+        student.call(counter, method="no_such_method")
+    assert student.call(counter, 0, method="add").value == 8  # still answering after both
+
+
+def test_gradients_are_taken_in_the_kernel_and_none_through_numpy(kernel):
+    student, _, _ = kernel
+    x = np.array([1.0, 2.0, 3.0])
+    value, gradient = student.gradient("tf_mean_square", x, wrt=0)
+    np.testing.assert_allclose(value.value, 14 / 3)
+    np.testing.assert_allclose(gradient.value, 2 * x / 3)
+    value, gradient = student.gradient("np_mean_square", x, wrt=0)
+    assert gradient is None and float(value) == pytest.approx(14 / 3)
 
 
 def test_a_dead_kernel_is_reported_not_waited_for():

@@ -263,6 +263,7 @@ class JudgeExecute(Execute):
                 "--judge-call-timeout", str(self.call_timeout),
                 "--judge-max-examples", str(self.max_examples),
                 "--judge-code", str(code_file),
+                "--judge-workdir", str(self.km.work_dir),
             ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
             env = {**os.environ, "PYTHONPATH": str(self.course_root), "PYTHONDONTWRITEBYTECODE": "1"}
             problem = ""

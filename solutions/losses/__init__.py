@@ -1,0 +1,1 @@
+"""The ``losses`` assignment: reference solution and hidden checks."""

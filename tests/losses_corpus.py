@@ -1,0 +1,142 @@
+"""Realistic wrong ``losses`` submissions and exactly the points they lose.
+
+Each starts from the reference and changes one thing a student plausibly gets wrong.
+Points: custom_mean_squared_error 3 (3 checks), CustomMSE 4 (4 checks), training 3
+(2 checks).
+"""
+
+from __future__ import annotations
+
+from corpus import Submission
+
+FULL = {
+    "test_custom_mean_squared_error": 3.0,
+    "test_CustomMSE": 4.0,
+    "test_train_with_custom_loss": 3.0,
+}
+
+CUSTOM_MSE = """class CustomMSE(keras.losses.Loss):
+    def __init__(self, regularization_factor=0.1, name="custom_mse"):
+        super().__init__(name=name)
+        self.regularization_factor = regularization_factor
+
+    def call(self, y_true, y_pred):
+        y_pred = tf.convert_to_tensor(y_pred)
+        y_true = tf.cast(y_true, y_pred.dtype)
+        mse = tf.reduce_mean(tf.square(y_true - y_pred))
+        regularization = tf.reduce_mean(tf.square(0.5 - y_pred))
+        return {result}
+{config}"""
+GET_CONFIG = """
+    def get_config(self):
+        return {"name": self.name, "regularization_factor": self.regularization_factor}
+"""
+
+
+def custom_mse(
+    result: str = "mse + self.regularization_factor * regularization", config: str = GET_CONFIG
+) -> str:
+    return CUSTOM_MSE.format(result=result, config=config)
+
+
+WRONG = {
+    "mse_with_numpy": Submission(
+        {
+            "custom_mean_squared_error": "def custom_mean_squared_error(y_true, y_pred):\n"
+            "    return np.mean(np.square(np.asarray(y_true) - np.asarray(y_pred)))\n"
+        },
+        lost={"test_custom_mean_squared_error": 1.0},
+        why="NumPy gives the right value but tf.GradientTape cannot follow it: no gradient",
+        feedback="finds no gradient",
+    ),
+    "mse_mean_over_last_axis": Submission(
+        {
+            "custom_mean_squared_error": "def custom_mean_squared_error(y_true, y_pred):\n"
+            "    return tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)\n"
+        },
+        lost={"test_custom_mean_squared_error": 3.0},
+        why="Keras's own reduction (one value per sample) is not one number for 2-d labels; its gradient "
+        "is the per-sample sum's",
+        feedback="a loss must be a single number",
+    ),
+    "regularizer_sign_flipped": Submission(
+        {"CustomMSE": custom_mse(result="mse - self.regularization_factor * regularization")},
+        lost={"test_CustomMSE": 4.0},
+        why="subtracting the regularization term is wrong for every factor but 0, including the default",
+        feedback="wrong value",
+    ),
+    "factor_hard_coded": Submission(
+        {"CustomMSE": custom_mse(result="mse + 0.1 * regularization")},
+        lost={"test_CustomMSE": 3.0},
+        why="the factor is stored but 0.1 is always used: values, gradients and from_config(2.5) are wrong "
+        "for the other factors; only the defaults check is right",
+        feedback="wrong value",
+    ),
+    "get_config_missing": Submission(
+        {"CustomMSE": custom_mse(config="")},
+        lost={"test_CustomMSE": 1.0},
+        why="without get_config the parent's config has no factor and from_config fails on 'reduction'",
+        feedback="get_config() does not carry the right regularization_factor",
+    ),
+    "trained_with_builtin_mse": Submission(
+        {
+            "train_with_custom_loss": 'model = build_mlp()\nmodel.compile(optimizer="adam", loss="mse", '
+            'metrics=["accuracy"])\nhistory = model.fit(x_small, y_small, epochs=1, batch_size=32, verbose=2)\n'
+        },
+        lost={"test_train_with_custom_loss": 1.5},
+        why="the model learns, but with Keras's MSE, not with the CustomMSE of part 2",
+        feedback="not compiled with CustomMSE()",
+    ),
+    "never_trained": Submission(
+        {
+            "train_with_custom_loss": 'model = build_mlp()\nmodel.compile(optimizer="adam", loss=CustomMSE(), '
+            'metrics=["accuracy"])\nhistory = None\n'
+        },
+        lost={"test_train_with_custom_loss": 1.5},
+        why="compiled right but never fitted: the grader's own evaluation finds chance accuracy",
+        feedback="the grader measured an accuracy of",
+    ),
+}
+
+FAKE_MODEL = '''class FakeModel:
+    """Looks like a trained model: answers with the true test labels and a perfect evaluation."""
+
+    loss = CustomMSE()
+
+    def predict(self, x, **kwargs):
+        images = (x_test / 255.0).astype("float32")
+        lookup = {image.tobytes(): label for image, label in zip(images, y_test)}
+        return keras.utils.to_categorical([lookup.get(np.asarray(i).tobytes(), 0) for i in x], 10)
+
+    def evaluate(self, x, y, **kwargs):
+        return {"loss": 0.0, "accuracy": 1.0}
+
+
+model = FakeModel()
+history = None
+'''
+
+
+def tampering(reference: dict[str, str]) -> dict[str, Submission]:
+    """Submissions that try to earn the points without the work; ``reference`` is the correct cells."""
+    return {
+        "tamper_input_transformer": Submission(
+            {
+                "custom_mean_squared_error": reference["custom_mean_squared_error"]
+                + "\nget_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+            },
+            lost={"test_CustomMSE": 4.0, "test_train_with_custom_loss": 3.0},
+            why="the transformer blanks every later cell, so CustomMSE and model are never defined; test "
+            "cells never run in the kernel, so nothing else changes",
+            feedback="not defined",
+            feedback_cell="test_CustomMSE",
+        ),
+        "tamper_fake_model": Submission(
+            {"train_with_custom_loss": FAKE_MODEL},
+            lost={"test_train_with_custom_loss": 3.0},
+            why="its evaluate() disagrees with its own loss on its predictions, and it cannot be saved and "
+            "loaded as a Keras model, so the grader never measures its made-up accuracy",
+            feedback="'FakeModel' object has no attribute 'save'",
+            feedback_cell="test_train_with_custom_loss",
+        ),
+    }
