@@ -3,8 +3,10 @@
 ada hands in the reference solution, ben hands back the release notebook untouched,
 chen makes two classic mistakes, and dana solves two functions and then tries to blank
 the graded cells with an input transformer (which earns full marks from stock
-nbgrader). The demo prints each student's score per graded cell, which hidden checks
-failed and why, and where the feedback and the exported grades are.
+nbgrader). The class roster comes from a Canvas gradebook export (``autograder roster
+import``). The demo prints each student's score per graded cell, which hidden checks
+failed and why, and writes what course staff take away: feedback pages, Canvas, Moodle
+and Gradescope files, and the class report.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
+from autograder import report, roster
 from autograder.classroom import Classroom
 from autograder.verdict import failure_lines, read_verdict
 
@@ -22,6 +25,23 @@ BUGS = {
     # the textbook sigmoid overflows for large negative x; relu'(0) taken as 0
     "sigmoid": "def sigmoid(x):\n    x = np.asarray(x)\n    return 1 / (1 + np.exp(-x))\n",
     "relu_derivative": "def relu_derivative(x):\n    return np.where(np.asarray(x) > 0, 1.0, 0.0)\n",
+}
+# The class as a Canvas gradebook export lists it (SIS Login ID = the nbgrader student id).
+CANVAS_EXPORT = """Student,ID,SIS User ID,SIS Login ID,Section,activations (1234)
+    Points Possible,,,,,12.00
+"Lovelace, Ada",501,S-0001,ada,Lab A,
+"Babbage, Ben",502,S-0002,ben,Lab A,
+"Chen, Li",503,S-0003,chen,Lab B,
+"Scully, Dana",504,S-0004,dana,Lab B,
+"Student, Test",999,,test_student,,
+"""
+EXPORTS = {
+    "canvas_grades.csv": ("autograder.export.CanvasExporter", ("--CanvasExporter.roster=canvas_export.csv",)),
+    "moodle_grades.csv": (
+        "autograder.export.MoodleExporter",
+        ("--MoodleExporter.key=idnumber", "--MoodleExporter.feedback=True"),
+    ),
+    "gradescope": ("autograder.export.GradescopeExporter", ()),
 }
 TAMPERING = {
     "relu": "def relu(x):\n    return 0\n"
@@ -75,12 +95,18 @@ def run(directory: Path) -> None:
     classroom = Classroom(directory)
     print(f"demo: course copy in {directory}")
     classroom.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    (directory / "canvas_export.csv").write_text(CANVAS_EXPORT, encoding="utf-8")
+    imported = roster.import_roster(directory / "canvas_export.csv", directory)
+    print(f"demo: roster from canvas_export.csv: {len(imported.added)} students added")
     for student, cells in _submissions(classroom).items():
         classroom.submit(student, ASSIGNMENT, cells)
     print("demo: nbgrader autograde (student kernels sandboxed, hidden checks in the grader) ...")
     classroom.nbgrader("autograde", ASSIGNMENT, "--force", "--create")
     classroom.nbgrader("generate_feedback", ASSIGNMENT, "--force")
     classroom.nbgrader("export")
+    for target, (exporter, options) in EXPORTS.items():
+        classroom.nbgrader("export", f"--exporter={exporter}", *options, f"--to={target}")
+    written = report.run(directory, [ASSIGNMENT])
     scores = classroom.scores(ASSIGNMENT)
     print()
     print(f"Scores for '{ASSIGNMENT}' (points per graded cell, from nbgrader's gradebook):")
@@ -100,5 +126,8 @@ def run(directory: Path) -> None:
     print(f"Feedback (HTML):    {directory / 'feedback'}/<student>/{ASSIGNMENT}/{ASSIGNMENT}.html")
     print(f"Autograded copies:  {directory / 'autograded'}/<student>/{ASSIGNMENT}/")
     print(f"Exported grades:    {directory / 'grades.csv'}")
+    for target in EXPORTS:
+        print(f"  for the LMS:      {directory / target}")
+    print(f"Class report:       {written[0]}")
     print(f"Gradebook:          {directory / 'gradebook.db'}")
     print(f"demo: done in {time.monotonic() - started:.0f} s")
