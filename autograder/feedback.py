@@ -129,13 +129,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "get_config() does not carry the right regularization_factor (its keys: {got}).",
     },
     "wrong_loss_in_model": {
-        "zh": "model 不是用 CustomMSE() 编译的（它的 loss 是 {got}）。",
-        "en": "model is not compiled with CustomMSE() (its loss is {got}).",
-    },
-    "loss_not_used": {
-        "zh": "model.evaluate 在 200 张测试图片上报告的损失是 {got}，而你的 CustomMSE 对模型预测算出的是 {expected}：模型并没有用它训练。",
-        "en": "model.evaluate reports a loss of {got} on 200 test images, but your CustomMSE on the model's "
-        "predictions gives {expected}: the model does not train with it.",
+        "zh": "model 不是用 CustomMSE() 编译的（它保存的 loss 是 {got}）。",
+        "en": "model is not compiled with CustomMSE() (the loss saved with it is {got}).",
     },
     "model_not_loadable": {
         "zh": "评分程序无法载入你的模型（model.save 后用 Keras 安全模式载入，只接受内置层）：{detail}",

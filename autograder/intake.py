@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +52,32 @@ def add_missing_notebooks(assignment: str, student: str, notebooks: list[str], c
             notebooks.append(os.path.join(folder, f"{name}.ipynb"))
 
 
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``path``, refusing links, folders, FIFOs and devices.
+
+    Submissions are read as root; a link could point at the reference solution, a FIFO
+    would block the batch.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(0, "not a regular file")
+    with os.fdopen(descriptor, "rb") as reader:
+        return reader.read(limit + 1)
+
+
 def _unreadable(path: Path, detail: str) -> dict[str, Any]:
     return {"key": "notebook_unreadable", "fields": {"name": path.name, "detail": detail}}
 
 
 def read_notebook(path: Path) -> tuple[NotebookNode | None, dict[str, Any] | None]:
     """The notebook at ``path``, or None and the problem a student should be told about."""
-    size = path.stat().st_size
-    if size > MAX_NOTEBOOK_BYTES:
-        return None, {"key": "notebook_too_big", "fields": {"name": path.name, "size": size}}
-    raw = path.read_bytes()
+    try:
+        raw = read_regular_file(path, MAX_NOTEBOOK_BYTES)
+    except OSError as error:
+        return None, _unreadable(path, f"not a regular file ({error.strerror or error})")
+    if len(raw) > MAX_NOTEBOOK_BYTES:
+        return None, {"key": "notebook_too_big", "fields": {"name": path.name, "size": len(raw)}}
     if not raw.strip():
         return None, {"key": "notebook_empty", "fields": {"name": path.name}}
     try:
@@ -75,6 +92,7 @@ def read_notebook(path: Path) -> tuple[NotebookNode | None, dict[str, Any] | Non
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         if not isinstance(nb.get("cells"), list):
             raise TypeError("it has no list of cells")
+        nbformat.validate(nb, relax_add_props=True)  # what nbgrader would otherwise crash on later
     except Exception as error:  # noqa: BLE001 (any way JSON can fail to be a notebook)
         return None, _unreadable(path, str(error).strip().splitlines()[0][:200] or type(error).__name__)
     return nb, None
@@ -82,7 +100,7 @@ def read_notebook(path: Path) -> tuple[NotebookNode | None, dict[str, Any] | Non
 
 def read_submission(path: Path, expected: dict[str, Path]) -> tuple[NotebookNode | None, dict[str, Any]]:
     """Read a submitted notebook; the second item is what ``nb.metadata["autograder"]`` should note."""
-    if path.exists():
+    if os.path.lexists(path):
         nb, problem = read_notebook(path)
         return nb, ({"submission_problem": problem} if problem else {})
     others = sorted(p for p in path.parent.glob("*.ipynb") if p.stem not in expected)
@@ -103,9 +121,9 @@ class SubmissionExporter(NotebookExporter):
     def from_filename(self, filename: str, resources: dict | None = None, **kw: Any):
         grading = (resources or {}).get("nbgrader", {})
         coursedir = getattr(self.parent, "coursedir", None)
-        path = Path(filename).resolve()
+        path = Path(os.path.abspath(filename))  # the file itself may be a link: never resolve it
         submitted = Path(coursedir.root, coursedir.submitted_directory).resolve() if coursedir else None
-        if not grading or submitted is None or not path.is_relative_to(submitted):
+        if not grading or submitted is None or not path.parent.resolve().is_relative_to(submitted):
             return super().from_filename(filename, resources, **kw)  # e.g. nbgrader's sanitized copy
         expected = release_notebooks(Path(coursedir.root), grading["assignment"])
         nb, note = read_submission(path, expected)

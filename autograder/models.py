@@ -10,51 +10,58 @@ checks then predict with that copy, in the trusted process.
 
 from __future__ import annotations
 
-import os
-import stat
+import contextlib
+import json
 import tempfile
 import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autograder.checks import CheckFailed
 from autograder.codec import Handle
+from autograder.intake import read_regular_file
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024
 
 
-def trained_model(student: StudentKernel, model: str | Handle) -> Any:
+@dataclass
+class SavedModel:
+    """A student's model loaded from its ``.keras`` file, and the compile settings saved with it."""
+
+    model: Any
+    compile_config: dict[str, Any]
+
+
+def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
     """The student's model as a ``keras.Model`` in this process, or CheckFailed saying why not."""
     if student.work_dir is None:
         raise CheckFailed("model_not_loadable", detail="the grader did not pass the kernel's directory")
     path = student.work_dir / f"graded-{uuid.uuid4().hex}.keras"
     student.call(model, str(path), method="save")
+    try:
+        data = read_regular_file(path, MAX_MODEL_BYTES)
+    except OSError as error:
+        raise CheckFailed(
+            "model_not_loadable", detail=f"model.save() left no usable file ({error})"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    if len(data) > MAX_MODEL_BYTES:
+        raise CheckFailed("model_not_loadable", detail=f"the saved model is over {MAX_MODEL_BYTES} bytes")
     with tempfile.TemporaryDirectory(prefix="autograder-model-") as private:
         copy = Path(private) / "model.keras"
-        try:
-            copy_regular_file(path, copy)
-        except OSError as error:
-            raise CheckFailed(
-                "model_not_loadable", detail=f"model.save() left no usable file ({error})"
-            ) from None
-        finally:
-            path.unlink(missing_ok=True)
+        copy.write_bytes(data)
         import keras
 
         try:
-            return keras.models.load_model(copy, safe_mode=True, compile=False)
+            with zipfile.ZipFile(copy) as archive:
+                config = json.loads(archive.read("config.json"))
+            loaded = keras.models.load_model(copy, safe_mode=True, compile=False)
         except Exception as error:  # noqa: BLE001 (whatever Keras refuses, the reason is shown)
             raise CheckFailed("model_not_loadable", detail=f"{type(error).__name__}: {error}"[:300]) from None
-
-
-def copy_regular_file(source: Path, target: Path) -> None:
-    """Copy a file the kernel wrote, refusing links and oversized files (the kernel controls it)."""
-    descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(descriptor, "rb") as reader:
-        info = os.fstat(reader.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError("not a regular file")
-        if info.st_size > MAX_MODEL_BYTES:
-            raise OSError(f"over {MAX_MODEL_BYTES} bytes")
-        target.write_bytes(reader.read(MAX_MODEL_BYTES + 1))
+    compile_config = config.get("compile_config") if isinstance(config, dict) else None
+    return SavedModel(loaded, compile_config if isinstance(compile_config, dict) else {})

@@ -154,8 +154,8 @@ def _gradient(request: dict) -> dict:
     except KeyError as unknown:  # a handle this kernel never kept
         return {"status": "missing", "name": f"#{unknown.args[0]}"}
     wrt = int(request.get("wrt", 0))
-    args[wrt] = tf.convert_to_tensor(args[wrt])
     try:
+        args[wrt] = tf.convert_to_tensor(args[wrt])
         with tf.GradientTape() as tape:
             tape.watch(args[wrt])
             value = target(*args, **kwargs)

@@ -221,17 +221,23 @@ class SandboxedKernelManager(AsyncKernelManager):
             return  # a restart keeps the same sockets, so the clients reconnect
         base = Path(self.kernel_root if self.sandboxed else tempfile.gettempdir())
         base.mkdir(mode=0o711, parents=True, exist_ok=True)
+        if self.sandboxed:  # root's, so a kernel cannot put anything beside its own directory
+            os.chown(base, 0, 0)
+            base.chmod(0o711)
+        # The private directory stays root's (0711): the kernel may use work/, tmp/, ipc/ and keras/
+        # in it, but cannot replace them or the connection file, which the grader acts on as root.
         self._private_dir = Path(tempfile.mkdtemp(prefix="kernel-", dir=base))
-        for sub in ("work", "tmp"):
+        self._private_dir.chmod(0o711)
+        for sub in ("work", "tmp", "ipc"):
             (self._private_dir / sub).mkdir()
         keras_home = self._link_keras_datasets()
         if self.sandboxed:
-            for path in (self._private_dir, self._private_dir / "work", self._private_dir / "tmp"):
-                os.chown(path, self.uid, self.gid)
+            for sub in ("work", "tmp", "ipc"):
+                os.chown(self._private_dir / sub, self.uid, self.gid)
             for path in [keras_home, *keras_home.rglob("*")]:
                 os.chown(path, self.uid, self.gid, follow_symlinks=False)
         self.transport = "ipc"
-        self.ip = str(self._private_dir / "ipc")
+        self.ip = str(self._private_dir / "ipc" / "kernel")
         self.connection_file = str(self._private_dir / "connection.json")
 
     def _link_keras_datasets(self) -> Path:
@@ -312,8 +318,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
-        if self.sandboxed:
-            os.chown(self.connection_file, self.uid, self.gid)
+        if self.sandboxed:  # root's file in root's directory; the kernel's group may only read it
+            os.chown(self.connection_file, 0, self.gid, follow_symlinks=False)
+            os.chmod(self.connection_file, 0o640, follow_symlinks=False)
         else:
             self.log.warning(
                 "Grading without a sandbox (not root, or sandbox=off): the student's kernel runs as %s "
@@ -326,18 +333,26 @@ class SandboxedKernelManager(AsyncKernelManager):
         return kernel_cmd, kw
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        """Kill what the kernel left, and (unless restarting) remove its directory, cgroup and id.
+
+        Idempotent: nbclient calls it directly when the kernel is already dead, and
+        ``shutdown_kernel`` calls it again otherwise.
+        """
         await super()._async_cleanup_resources(restart=restart)
-        if self.sandboxed:  # processes the student started in their own session outlive the kernel
+        if self.sandboxed and self._claimed is not None:  # processes left by the student outlive the kernel
             self.cgroup.kill()
             kill_processes_of(self.uid)
         if not restart:
             if self._private_dir is not None:
                 shutil.rmtree(self._private_dir, ignore_errors=True)
                 self._private_dir = None
-            if self.sandboxed:
+            if self.sandboxed and self._claimed is not None:
                 self.cgroup.remove()
                 self._cgroup = None
             self._release()
+
+    # jupyter_client binds cleanup_resources to its own method, skipping the override above.
+    cleanup_resources = _async_cleanup_resources
 
     def preflight(self) -> str | None:
         """Why a sandboxed kernel could not start here, or None when it can.

@@ -134,8 +134,8 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
         "tamper_fake_model": Submission(
             {"train_with_custom_loss": FAKE_MODEL},
             lost={"test_train_with_custom_loss": 3.0},
-            why="its evaluate() disagrees with its own loss on its predictions, and it cannot be saved and "
-            "loaded as a Keras model, so the grader never measures its made-up accuracy",
+            why="the grader asks the model to save itself and reads the loss and the accuracy from that "
+            "file, loaded in Keras safe mode; a stand-in cannot be saved, so its answers are never used",
             feedback="'FakeModel' object has no attribute 'save'",
             feedback_cell="test_train_with_custom_loss",
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -89,3 +90,27 @@ def test_the_hook_adds_expected_notebooks_that_were_not_handed_in(tmp_path, fold
     notebooks = [str(folder / "activations.ipynb")]
     intake.add_missing_notebooks("activations", "ada", notebooks, course_root=str(tmp_path))
     assert notebooks == [str(folder / "activations.ipynb"), str(folder / "extra_part.ipynb")]
+
+
+def test_links_folders_and_fifos_are_not_read(folder, tmp_path):
+    secret = tmp_path / "source.ipynb"
+    write_notebook(secret, "the instructor's solution")
+    (folder / "activations.ipynb").symlink_to(secret)
+    nb, note = intake.read_submission(folder / "activations.ipynb", EXPECTED)
+    assert nb is None and "not a regular file" in note["submission_problem"]["fields"]["detail"]
+    (folder / "activations.ipynb").unlink()
+    os.mkfifo(folder / "activations.ipynb")  # would block a plain open() forever
+    nb, note = intake.read_submission(folder / "activations.ipynb", EXPECTED)
+    assert nb is None and "not a regular file" in note["submission_problem"]["fields"]["detail"]
+    (folder / "activations.ipynb").unlink()
+    (folder / "activations.ipynb").mkdir()
+    nb, note = intake.read_submission(folder / "activations.ipynb", EXPECTED)
+    assert nb is None and "not a regular file" in note["submission_problem"]["fields"]["detail"]
+
+
+def test_a_notebook_that_breaks_the_schema_is_refused_here_not_in_nbgrader(folder):
+    broken = new_notebook(cells=[new_code_cell("x = 1")])
+    broken.cells[0]["source"] = 5
+    (folder / "activations.ipynb").write_text(json.dumps(broken))
+    nb, note = intake.read_submission(folder / "activations.ipynb", EXPECTED)
+    assert nb is None and note["submission_problem"]["key"] == "notebook_unreadable"

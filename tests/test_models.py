@@ -1,10 +1,16 @@
-"""``autograder.models``: what the grader accepts as a file the kernel saved (no kernel needed)."""
+"""What the grader accepts as a model file the kernel saved (no kernel needed).
+
+``trained_model`` reads the file with ``autograder.intake.read_regular_file``; these check
+that a kernel cannot make the grader follow a link, block on a FIFO or read a folder.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from autograder import models
+from autograder.intake import read_regular_file
 
 
 def test_a_link_planted_by_the_kernel_is_not_followed(tmp_path):
@@ -12,21 +18,19 @@ def test_a_link_planted_by_the_kernel_is_not_followed(tmp_path):
     secret.write_text("reference answers")
     (tmp_path / "model.keras").symlink_to(secret)
     with pytest.raises(OSError):
-        models.copy_regular_file(tmp_path / "model.keras", tmp_path / "copy.keras")
-    assert not (tmp_path / "copy.keras").exists()
+        read_regular_file(tmp_path / "model.keras", 1000)
 
 
-def test_a_directory_or_an_oversized_file_is_refused(tmp_path, monkeypatch):
+def test_a_fifo_or_a_folder_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "fifo.keras")
+    with pytest.raises(OSError, match="not a regular file"):
+        read_regular_file(tmp_path / "fifo.keras", 1000)
     (tmp_path / "dir.keras").mkdir()
-    with pytest.raises(OSError):
-        models.copy_regular_file(tmp_path / "dir.keras", tmp_path / "copy.keras")
-    monkeypatch.setattr(models, "MAX_MODEL_BYTES", 10)
-    (tmp_path / "big.keras").write_bytes(b"x" * 11)
-    with pytest.raises(OSError, match="over 10 bytes"):
-        models.copy_regular_file(tmp_path / "big.keras", tmp_path / "copy.keras")
+    with pytest.raises(OSError, match="not a regular file"):
+        read_regular_file(tmp_path / "dir.keras", 1000)
 
 
-def test_a_regular_file_is_copied(tmp_path):
-    (tmp_path / "model.keras").write_bytes(b"PK zip")
-    models.copy_regular_file(tmp_path / "model.keras", tmp_path / "copy.keras")
-    assert (tmp_path / "copy.keras").read_bytes() == b"PK zip"
+def test_a_regular_file_is_read_up_to_one_byte_past_the_limit(tmp_path):
+    (tmp_path / "model.keras").write_bytes(b"x" * 50)
+    assert read_regular_file(tmp_path / "model.keras", 100) == b"x" * 50
+    assert len(read_regular_file(tmp_path / "model.keras", 10)) == 11  # the caller sees it is too big

@@ -56,8 +56,8 @@ class Counter:
         return self.value
 def type_of(obj):
     return type(obj).__name__
+import tensorflow as tf  # imported up front: a cold import can outlast the fixture's 3 s call limit
 def tf_mean_square(x):
-    import tensorflow as tf
     return tf.reduce_mean(tf.square(tf.convert_to_tensor(x)))
 def np_mean_square(x):
     import numpy as np
@@ -82,7 +82,7 @@ def kernel(outside_tmp):
     client = manager.blocking_client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
-    reply = client.execute_interactive(PROBE_CODE, timeout=30)
+    reply = client.execute_interactive(PROBE_CODE, timeout=120)
     assert reply["content"]["status"] == "ok"
     student = StudentKernel(manager.connection_file, manager.provisioner.process.pid, call_timeout=3)
     yield student, secret_dir, manager
@@ -136,10 +136,17 @@ def test_each_kernel_process_has_its_own_caps(kernel):
     }
 
 
-def test_kernel_works_in_a_private_directory(kernel):
-    _, _, manager = kernel
+def test_kernel_works_in_a_private_directory_it_cannot_rearrange(kernel):
+    """The kernel owns work/, not the directory around it: it cannot swap work/ for a link, or replace
+    the connection file the grader reads as root."""
+    student, _, manager = kernel
+    private = manager.work_dir.parent
     assert manager.work_dir.stat().st_uid == manager.uid
-    assert oct(manager.work_dir.parent.stat().st_mode & 0o777) == "0o700"
+    assert (private.stat().st_uid, oct(private.stat().st_mode & 0o777)) == (0, "0o711")
+    connection = Path(manager.connection_file)
+    assert (connection.stat().st_uid, oct(connection.stat().st_mode & 0o777)) == (0, "0o640")
+    assert student.call("write", str(connection), "{}").value == "PermissionError"
+    assert student.call("write", str(private / "work-replacement"), "x").value == "PermissionError"
 
 
 def test_calls_pass_arrays_and_report_what_went_wrong(kernel):
@@ -228,7 +235,7 @@ def test_processes_a_kernel_leaves_behind_are_killed_when_it_stops():
     client = manager.blocking_client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
-    client.execute_interactive(PROBE_CODE, timeout=30)
+    client.execute_interactive(PROBE_CODE, timeout=120)
     student = StudentKernel(manager.connection_file, manager.provisioner.process.pid)
     orphan = student.call("detach").value
     student.close()
@@ -268,3 +275,21 @@ def test_memory_is_capped_for_the_kernel_and_its_children_together():
         client.stop_channels()
         loop.run_until_complete(manager.shutdown_kernel(now=True))
         loop.close()
+
+
+def test_a_kernel_that_died_is_still_cleaned_up():
+    """nbclient only calls cleanup_resources for a dead kernel: the id, cgroup and directory must go."""
+    loop = asyncio.new_event_loop()
+    manager = SandboxedKernelManager(kernel_name="python3")
+    loop.run_until_complete(manager.start_kernel())
+    uid, private, cgroup = manager.uid, manager.work_dir.parent, manager.cgroup
+    os.kill(manager.provisioner.process.pid, 9)
+    manager.provisioner.process.wait()
+    loop.run_until_complete(manager.cleanup_resources())
+    loop.run_until_complete(manager.cleanup_resources())  # idempotent
+    loop.close()
+    assert not private.exists()
+    assert not any(directory.exists() for directory in cgroup.dirs.values())
+    again = SandboxedKernelManager(kernel_name="python3")
+    assert again.uid == uid  # the id was released
+    again._release()

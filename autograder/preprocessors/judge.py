@@ -31,7 +31,6 @@ from traitlets import Float, Int, List, Unicode, default
 from autograder import feedback
 from autograder.sandbox import (
     SandboxedKernelManager,
-    SandboxUnavailable,
     package_checkout,
     protect_course,
     running_as_root,
@@ -107,9 +106,8 @@ class JudgeExecute(Execute):
             self._protect_course_once()
             self.km = self.create_kernel_manager()
             reason = self.km.preflight()
-            if reason:
-                self.log.critical("Grading stopped: %s", reason)
-                raise SandboxUnavailable(reason)
+            if reason:  # the batch-wide check (autograder.hooks) passed: a problem of this kernel only
+                raise RuntimeError(reason)
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -156,7 +154,11 @@ class JudgeExecute(Execute):
         A cell printing a gigabyte would otherwise end up in the autograded notebook,
         the feedback page and the grader's memory.
         """
-        if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data"):
+        if msg["msg_type"] == "error":  # kept, but not at any size
+            content = msg["content"]
+            content["evalue"] = str(content.get("evalue", ""))[:2000]
+            content["traceback"] = [str(line)[:2000] for line in content.get("traceback", [])[-50:]]
+        elif msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data"):
             size = len(json.dumps(msg["content"]))
             used = self._output_bytes.get(cell_index, 0)
             self._output_bytes[cell_index] = used + size

@@ -19,7 +19,7 @@ from hypothesis.extra import numpy as hnp
 from autograder import datasets
 from autograder.checks import CheckFailed, check, expect_close, show
 from autograder.codec import Handle, Tensor
-from autograder.models import trained_model
+from autograder.models import saved_model
 from solutions.losses import reference
 
 FACTORS = st.sampled_from([0.0, 0.1, 2.5])
@@ -188,28 +188,19 @@ def test_images() -> tuple[np.ndarray, np.ndarray]:
 
 
 @check(cell="test_train_with_custom_loss", title="uses_custom_loss")
-def test_model_trains_with_the_students_custom_mse(student, test_images):
-    images, one_hot = test_images
-    model = student.get("model", keep=True)
-    loss = student.get(model, "loss", keep=True)
-    if not isinstance(loss, Handle) or loss.type_name.rsplit(".", 1)[-1] != "CustomMSE":
-        raise CheckFailed("wrong_loss_in_model", got=show(loss))
-    x, y = images[:200], one_hot[:200]
-    predictions = student.call(model, x, method="predict", verbose=0).value
-    own_loss = loss_value(student, loss, y, np.asarray(getattr(predictions, "value", predictions)))
-    metrics = student.call(model, x, y, method="evaluate", batch_size=200, verbose=0, return_dict=True).value
-    reported = metrics.get("loss") if isinstance(metrics, dict) else None
-    if not isinstance(reported, (float, np.floating)) or not np.isclose(
-        reported, own_loss, rtol=1e-3, atol=1e-6
-    ):
-        raise CheckFailed("loss_not_used", got=show(reported), expected=repr(own_loss))
+def test_model_trains_with_the_students_custom_mse(student):
+    """Read from the model's own saved file (its compile settings), not from what the kernel says."""
+    loss = saved_model(student, "model").compile_config.get("loss")
+    name = loss.get("class_name") if isinstance(loss, dict) else loss
+    if name != "CustomMSE":
+        raise CheckFailed("wrong_loss_in_model", got=show(name))
 
 
 @check(cell="test_train_with_custom_loss", title="learned")
 def test_model_learned_from_one_epoch(student, test_images):
     """Accuracy is measured here, on a copy of the model loaded in safe mode, never by the kernel."""
     images, one_hot = test_images
-    model = trained_model(student, "model")
+    model = saved_model(student, "model").model
     probabilities = np.asarray(model.predict(images, verbose=0))
     accuracy = float(np.mean(probabilities.argmax(axis=1) == one_hot.argmax(axis=1)))
     if accuracy < reference.MIN_ACCURACY:
