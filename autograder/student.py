@@ -84,7 +84,7 @@ class StudentKernel:
         self.call_timeout = call_timeout
         self.work_dir = Path(work_dir) if work_dir else None  # where the kernel can save files for checks
         self.gone_reason: str | None = None
-        self.timed_out: set[str] = set()  # names that ran out of time once are not waited for again
+        self.timed_out: set[str] = set()  # what ran out of time once is not waited for again
 
     def close(self) -> None:
         self.client.stop_channels()
@@ -224,14 +224,15 @@ class StudentKernel:
         """Send a request about ``name``; turn every way it can fail into a StudentProblem."""
         if self.gone_reason:
             raise KernelGone(name, self.gone_reason)
-        if name in self.timed_out:
+        key = f"{name}#{request.get('handle', '')}"  # kept objects of one class time out one by one
+        if key in self.timed_out:
             raise TimedOut(name, f"an earlier call ran past {self.call_timeout:g} s")
         if not self._alive():
             self.gone_reason = "the kernel process has exited"
             raise KernelGone(name, self.gone_reason)
         reply, stdout = self._request(request, self.call_timeout)
         if reply is None:
-            self.timed_out.add(name)
+            self.timed_out.add(key)
             self._interrupt()
             late, _ = self._request({"op": "ping"}, 10.0)
             if late is None:

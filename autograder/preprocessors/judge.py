@@ -184,10 +184,11 @@ class JudgeExecute(Execute):
             if time.monotonic() > deadline or self._restarts >= self.max_restarts:
                 cell.outputs = [self._error("notebook_time_limit", seconds=self.notebook_timeout)]
                 continue
+            out_of_memory_before = self.km.out_of_memory_kills()
             try:
                 self.execute_cell(cell, index, store_history=True)
             except DeadKernelError:
-                if self.km.out_of_memory_kills():
+                if self.km.out_of_memory_kills() > out_of_memory_before:
                     cell.outputs.append(self._error("kernel_out_of_memory", limit=self.km.memory_limit))
                 else:
                     cell.outputs.append(self._error("kernel_died_in_cell"))
