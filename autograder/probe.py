@@ -26,8 +26,23 @@ TARGET = "autograder.probe"
 _KEPT: dict[int, Any] = {}  # objects a check asked to keep, by handle number
 
 
-class _Missing(LookupError):
-    pass
+class _Refused(Exception):
+    """A request the probe answers without calling anything; ``reply`` says why."""
+
+    def __init__(self, reply: dict) -> None:
+        super().__init__(reply)
+        self.reply = reply
+
+
+def _raised(error: BaseException, **extra: Any) -> dict:
+    """The reply for an exception the student's code (or a lookup) raised."""
+    return {
+        "status": "raised",
+        "error": type(error).__name__,
+        "message": str(error)[:500],
+        "traceback": traceback.format_exc(limit=-3)[-2000:],
+        **extra,
+    }
 
 
 def _namespace() -> dict:
@@ -44,14 +59,17 @@ def _target(request: dict) -> Any:
     """The object a request is about: a kept object or a notebook name, then attributes."""
     if "handle" in request:
         if int(request["handle"]) not in _KEPT:
-            raise _Missing(f"#{request['handle']}")
+            raise _Refused({"status": "missing", "name": f"#{request['handle']}"})
         target = _KEPT[int(request["handle"])]
     else:
         target = _namespace().get(str(request["name"]))
         if target is None:
-            raise _Missing(str(request["name"]))
-    for attribute in request.get("attributes", []):
-        target = getattr(target, str(attribute))
+            raise _Refused({"status": "missing", "name": str(request["name"])})
+    try:
+        for attribute in request.get("attributes", []):
+            target = getattr(target, str(attribute))
+    except AttributeError as error:
+        raise _Refused(_raised(error)) from None
     return target
 
 
@@ -65,25 +83,20 @@ def _result(value: Any, keep: bool) -> dict:
 
 
 def _arguments(request: dict) -> tuple[list, dict]:
-    args = [codec.from_data(item, kept=_KEPT) for item in request.get("args", [])]
-    kwargs = {str(k): codec.from_data(v, kept=_KEPT) for k, v in request.get("kwargs", {}).items()}
+    try:
+        args = [codec.from_data(item, kept=_KEPT) for item in request.get("args", [])]
+        kwargs = {str(k): codec.from_data(v, kept=_KEPT) for k, v in request.get("kwargs", {}).items()}
+    except KeyError as unknown:  # a handle this kernel never kept
+        raise _Refused({"status": "missing", "name": f"#{unknown.args[0]}"}) from None
     return args, kwargs
 
 
 def _call(request: dict) -> dict:
     name = str(request.get("name", f"#{request.get('handle')}"))
-    try:
-        target = _target(request)
-    except _Missing:
-        return {"status": "missing", "name": name}
-    except AttributeError as error:
-        return {"status": "raised", "error": "AttributeError", "message": str(error)[:500]}
+    target = _target(request)
     if not callable(target):
         return {"status": "not_callable", "name": name, "type": type(target).__name__}
-    try:
-        args, kwargs = _arguments(request)
-    except KeyError as unknown:  # a handle this kernel never kept
-        return {"status": "missing", "name": f"#{unknown.args[0]}"}
+    args, kwargs = _arguments(request)
     started = time.perf_counter()
     with (
         warnings.catch_warnings(record=True) as caught,
@@ -93,13 +106,7 @@ def _call(request: dict) -> dict:
         try:
             value = target(*args, **kwargs)
         except BaseException as error:  # KeyboardInterrupt is the judge's time limit
-            return {
-                "status": "raised",
-                "error": type(error).__name__,
-                "message": str(error)[:500],
-                "traceback": traceback.format_exc(limit=-3)[-2000:],
-                "warnings": [_describe_warning(w) for w in caught[:20]],
-            }
+            return _raised(error, warnings=[_describe_warning(w) for w in caught[:20]])
     reply: dict[str, Any] = {
         "status": "returned",
         "value": _result(value, bool(request.get("keep"))),
@@ -126,13 +133,7 @@ def _source(request: dict) -> dict:
 
 def _get(request: dict) -> dict:
     """An attribute of a kept object or notebook name (``attributes`` is the path)."""
-    try:
-        value = _target(request)
-    except _Missing as missing:
-        return {"status": "missing", "name": str(missing)}
-    except AttributeError as error:
-        return {"status": "raised", "error": "AttributeError", "message": str(error)[:500]}
-    return {"status": "returned", "value": _result(value, bool(request.get("keep")))}
+    return {"status": "returned", "value": _result(_target(request), bool(request.get("keep")))}
 
 
 def _gradient(request: dict) -> dict:
@@ -143,16 +144,8 @@ def _gradient(request: dict) -> dict:
     """
     import tensorflow as tf
 
-    try:
-        target = _target(request)
-    except _Missing as missing:
-        return {"status": "missing", "name": str(missing)}
-    except AttributeError as error:
-        return {"status": "raised", "error": "AttributeError", "message": str(error)[:500]}
-    try:
-        args, kwargs = _arguments(request)
-    except KeyError as unknown:  # a handle this kernel never kept
-        return {"status": "missing", "name": f"#{unknown.args[0]}"}
+    target = _target(request)
+    args, kwargs = _arguments(request)
     wrt = int(request.get("wrt", 0))
     try:
         args[wrt] = tf.convert_to_tensor(args[wrt])
@@ -161,12 +154,7 @@ def _gradient(request: dict) -> dict:
             value = target(*args, **kwargs)
         gradient = tape.gradient(value, args[wrt]) if tf.is_tensor(value) else None
     except BaseException as error:  # KeyboardInterrupt is the judge's time limit
-        return {
-            "status": "raised",
-            "error": type(error).__name__,
-            "message": str(error)[:500],
-            "traceback": traceback.format_exc(limit=-3)[-2000:],
-        }
+        return _raised(error)
     return {"status": "returned", "value": codec.to_data({"value": value, "gradient": gradient})}
 
 
@@ -184,6 +172,8 @@ def handle(request: dict) -> dict:
         if request.get("op") == "gradient":
             return _gradient(request)
         return {"status": "error", "message": f"unknown op {request.get('op')!r}"}
+    except _Refused as refused:
+        return refused.reply
     except BaseException as error:
         return {"status": "error", "message": f"{type(error).__name__}: {error}"[:500]}
 
