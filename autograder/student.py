@@ -67,6 +67,14 @@ class Call:
     args_after: list[Any] | None = None
 
 
+def _encoded(args: tuple, kwargs: dict) -> dict:
+    """A request's arguments as data (see :mod:`autograder.codec`)."""
+    return {
+        "args": [codec.to_data(a) for a in args],
+        "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
+    }
+
+
 class StudentKernel:
     """Calls functions defined in a student's kernel, by name, with data arguments."""
 
@@ -161,13 +169,7 @@ class StudentKernel:
         ``keep``, the result stays in the kernel and a :class:`Handle` comes back.
         """
         name, request = self._about(target, method)
-        request |= {
-            "op": "call",
-            "args": [codec.to_data(a) for a in args],
-            "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
-            "return_args": return_args,
-            "keep": keep,
-        }
+        request |= {"op": "call", **_encoded(args, kwargs), "return_args": return_args, "keep": keep}
         reply, stdout = self._ask(name, request)
         args_after = [codec.from_data(a) for a in reply["args_after"]] if "args_after" in reply else None
         return Call(
@@ -190,12 +192,7 @@ class StudentKernel:
         """(value, gradient of value with respect to ``args[wrt]``), computed in the kernel by
         ``tf.GradientTape``; the gradient is None when TensorFlow cannot see the dependence."""
         name, request = self._about(target, method)
-        request |= {
-            "op": "gradient",
-            "args": [codec.to_data(a) for a in args],
-            "kwargs": {k: codec.to_data(v) for k, v in kwargs.items()},
-            "wrt": wrt,
-        }
+        request |= {"op": "gradient", **_encoded(args, kwargs), "wrt": wrt}
         reply, _ = self._ask(name, request)
         result = codec.from_data(reply["value"])
         if not isinstance(result, dict):
