@@ -137,22 +137,29 @@ def _get(request: dict) -> dict:
 
 
 def _gradient(request: dict) -> dict:
-    """Call a function with argument ``wrt`` watched by a ``tf.GradientTape``; value and gradient.
+    """Call the target under a ``tf.GradientTape``; send back the value and its gradient.
 
-    The gradient is None when the result does not depend on that argument through
-    TensorFlow operations (NumPy in between breaks the tape).
+    ``wrt`` is the index of the argument to differentiate by, or ``"trainable_variables"``
+    for the target's own trainable variables (a layer's weights, read after the call so
+    that weights built by that call count). A gradient is None where the result does not
+    depend on it through TensorFlow operations (NumPy in between breaks the tape).
     """
     import tensorflow as tf
 
     target = _target(request)
     args, kwargs = _arguments(request)
-    wrt = int(request.get("wrt", 0))
+    wrt = request.get("wrt", 0)
     try:
-        args[wrt] = tf.convert_to_tensor(args[wrt])
-        with tf.GradientTape() as tape:
-            tape.watch(args[wrt])
-            value = target(*args, **kwargs)
-        gradient = tape.gradient(value, args[wrt]) if tf.is_tensor(value) else None
+        if wrt == "trainable_variables":
+            with tf.GradientTape() as tape:
+                value = target(*args, **kwargs)
+            sources = list(target.trainable_variables)
+        else:
+            sources = args[int(wrt)] = tf.convert_to_tensor(args[int(wrt)])
+            with tf.GradientTape() as tape:
+                tape.watch(sources)
+                value = target(*args, **kwargs)
+        gradient = tape.gradient(value, sources) if tf.is_tensor(value) else None
     except BaseException as error:  # KeyboardInterrupt is the judge's time limit
         return _raised(error)
     return {"status": "returned", "value": codec.to_data({"value": value, "gradient": gradient})}

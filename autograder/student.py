@@ -187,10 +187,14 @@ class StudentKernel:
         return codec.from_data(reply["value"])
 
     def gradient(
-        self, target: str | Handle, *args: Any, wrt: int = 0, method: str = "", **kwargs: Any
+        self, target: str | Handle, *args: Any, wrt: int | str = 0, method: str = "", **kwargs: Any
     ) -> tuple[Any, Any]:
         """(value, gradient of value with respect to ``args[wrt]``), computed in the kernel by
-        ``tf.GradientTape``; the gradient is None when TensorFlow cannot see the dependence."""
+        ``tf.GradientTape``; the gradient is None when TensorFlow cannot see the dependence.
+
+        ``wrt="trainable_variables"`` differentiates by the target's trainable variables
+        instead (a layer's weights): the gradient is then a list, one entry per variable.
+        """
         name, request = self._about(target, method)
         request |= {"op": "gradient", **_encoded(args, kwargs), "wrt": wrt}
         reply, _ = self._ask(name, request)
