@@ -102,8 +102,13 @@ def expect_close(
         repr(float(got_array.ravel()[flat])),
         repr(float(expected_array.ravel()[flat])),
     )
-    if isinstance(input, str) and got_array.shape == ():  # one number, for inputs described in words
-        raise CheckFailed("value_differs_for", input=input, got=got_value, expected=expected_value)
+    if isinstance(input, str):  # inputs described in words: no element of the input to point at
+        if got_array.shape == ():
+            raise CheckFailed("value_differs_for", input=input, got=got_value, expected=expected_value)
+        index = _index(got_array.shape, flat)
+        raise CheckFailed(
+            "value_differs_at", input=input, index=index, got=got_value, expected=expected_value
+        )
     at_input = np.asarray(input).ravel()[flat] if np.size(input) == got_array.size else input
     fields = dict(
         index=_index(got_array.shape, flat),

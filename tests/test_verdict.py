@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell
 from nbgrader.utils import determine_grade
 
+from autograder.feedback import MESSAGES
 from autograder.verdict import CheckResult, read_results, read_verdict, score_cell, write_outputs
 
 
@@ -89,3 +91,13 @@ def test_checks_that_never_reported_count_as_failed(tmp_path):
     verdict = score_cell("test_f", 2, read_results(results))
     assert verdict.score == 1
     assert any("did not finish" in line for line in verdict.lines)
+
+
+def test_no_failure_message_expects_the_input_among_its_fields():
+    """A check's input travels beside its fields and is shown on its own line ("smallest failing
+    input"); a message that formats ``{input}`` would turn every such failure into a grader error."""
+    fields = {
+        key: {name for text in texts.values() for _, name, _, _ in string.Formatter().parse(text) if name}
+        for key, texts in MESSAGES.items()
+    }
+    assert [key for key, names in fields.items() if "input" in names] == ["failing_input"]
