@@ -31,18 +31,28 @@ def cache_root() -> Path:
     return Path(os.environ.get("AUTOGRADER_DATA_DIR", Path.cwd() / ".cache")).resolve()
 
 
+def _fashion_mnist(prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    folders = [cache_root() / "keras" / "datasets" / "fashion-mnist", FASHION_MNIST_DEBIAN]
+    images_file = f"{prefix}-images-idx3-ubyte.gz"
+    folder = next((f for f in folders if (f / images_file).exists()), FASHION_MNIST_DEBIAN)
+    with gzip.open(folder / images_file) as fh:
+        images = np.frombuffer(fh.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+    with gzip.open(folder / f"{prefix}-labels-idx1-ubyte.gz") as fh:
+        labels = np.frombuffer(fh.read(), np.uint8, offset=8)
+    return images, labels
+
+
 def fashion_mnist_test() -> tuple[np.ndarray, np.ndarray]:
     """Fashion-MNIST's 10,000 test images (uint8, N×28×28) and labels, read without TensorFlow.
 
     For hidden checks, which evaluate a student's model on images the grader chooses.
     """
-    folders = [cache_root() / "keras" / "datasets" / "fashion-mnist", FASHION_MNIST_DEBIAN]
-    folder = next((f for f in folders if (f / "t10k-images-idx3-ubyte.gz").exists()), FASHION_MNIST_DEBIAN)
-    with gzip.open(folder / "t10k-images-idx3-ubyte.gz") as fh:
-        images = np.frombuffer(fh.read(), np.uint8, offset=16).reshape(-1, 28, 28)
-    with gzip.open(folder / "t10k-labels-idx1-ubyte.gz") as fh:
-        labels = np.frombuffer(fh.read(), np.uint8, offset=8)
-    return images, labels
+    return _fashion_mnist("t10k")
+
+
+def fashion_mnist_train() -> tuple[np.ndarray, np.ndarray]:
+    """Fashion-MNIST's 60,000 training images and labels, as ``keras.datasets`` gives them."""
+    return _fashion_mnist("train")
 
 
 def _link(source: Path, target: Path) -> None:

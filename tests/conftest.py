@@ -6,13 +6,16 @@ import functools
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import activations_corpus
 import convolution_corpus
 import faults_corpus
+import layers_corpus
 import losses_corpus
 import pytest
 from corpus import Submission
@@ -25,6 +28,9 @@ class Corpus:
     full: dict[str, float]  # points per graded cell
     build: Callable[[str, dict[str, str]], dict[str, Submission]]  # (course root, reference cells) -> corpus
     limits: tuple[str, ...]  # nbgrader options for this batch
+    # Generous time limits: the batch may be graded while another such batch grades (the two cores are
+    # shared, which slows it but cannot change a score). Batches with tight limits grade alone.
+    alongside: bool = False
 
 
 CORPORA = {
@@ -42,11 +48,19 @@ CORPORA = {
         losses_corpus.FULL,
         lambda root, reference: {**losses_corpus.WRONG, **losses_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
+        alongside=True,
+    ),
+    "layers": Corpus(
+        layers_corpus.FULL,
+        lambda root, reference: {**layers_corpus.WRONG, **layers_corpus.tampering(reference)},
+        ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
+        alongside=True,
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,
         lambda root, reference: convolution_corpus.wrong(reference),
         ("--JudgeExecute.timeout=60", "--JudgeExecute.call_timeout=30"),
+        alongside=True,
     ),
 }
 
@@ -96,38 +110,57 @@ def outside_tmp() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def graded_classes(outside_tmp: Path) -> Callable[[str], GradedClass]:
+def graded_classes(outside_tmp: Path) -> Iterator[Callable[[str], GradedClass]]:
     """``graded_classes(assignment)``: the reference, an untouched release notebook and the
-    assignment's corpus, autograded together in one ``nbgrader autograde`` batch (built once)."""
+    assignment's corpus, autograded together in one ``nbgrader autograde`` batch (built once).
+
+    Asking for one ``alongside`` batch starts all of them, two at a time (one batch keeps about
+    one core busy: the kernel and the checks take turns); any other batch grades alone."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
-    built: dict[str, GradedClass] = {}
+    grading: dict[str, Future[GradedClass]] = {}
+    lock = threading.Lock()
 
-    def build(assignment: str) -> GradedClass:
-        if assignment not in built:
-            root = outside_tmp / f"{assignment}-class"
-            root.mkdir(mode=0o755)
-            classroom = Classroom(root)
-            classroom.nbgrader("generate_assignment", assignment, "--force")
-            reference = classroom.reference_cells(assignment)
-            corpus = CORPORA[assignment]
-            submissions = {
-                "reference": Submission(reference, why="the reference solution"),
-                **corpus.build(str(root), reference),
-            }
-            for student, submission in submissions.items():
-                path = classroom.submit(
-                    student, assignment, {**reference, **submission.cells}, edit=submission.edit
-                )
-                if submission.rename_to:
-                    path.rename(path.with_name(submission.rename_to))
-                for name, content in submission.files.items():
-                    if content is None:
-                        (path.parent / name).unlink()
+    def grade(assignment: str) -> GradedClass:
+        root = outside_tmp / f"{assignment}-class"
+        root.mkdir(mode=0o755)
+        classroom = Classroom(root)
+        classroom.nbgrader("generate_assignment", assignment, "--force")
+        reference = classroom.reference_cells(assignment)
+        corpus = CORPORA[assignment]
+        submissions = {
+            "reference": Submission(reference, why="the reference solution"),
+            **corpus.build(str(root), reference),
+        }
+        for student, submission in submissions.items():
+            path = classroom.submit(
+                student, assignment, {**reference, **submission.cells}, edit=submission.edit
+            )
+            if submission.rename_to:
+                path.rename(path.with_name(submission.rename_to))
+            for name, content in submission.files.items():
+                if content is None:
+                    (path.parent / name).unlink()
+                else:
+                    (path.parent / name).write_bytes(content)
+        classroom.submit("untouched_release", assignment, {})
+        classroom.nbgrader("autograde", assignment, "--force", "--create", *corpus.limits)
+        return GradedClass(assignment, classroom, submissions, classroom.scores(assignment))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+
+        def build(assignment: str) -> GradedClass:
+            with lock:
+                if assignment not in grading:
+                    if CORPORA[assignment].alongside:
+                        for other, corpus in CORPORA.items():
+                            if corpus.alongside and other not in grading:
+                                grading[other] = pool.submit(grade, other)
                     else:
-                        (path.parent / name).write_bytes(content)
-            classroom.submit("untouched_release", assignment, {})
-            classroom.nbgrader("autograde", assignment, "--force", "--create", *corpus.limits)
-            built[assignment] = GradedClass(assignment, classroom, submissions, classroom.scores(assignment))
-        return built[assignment]
+                        for running in grading.values():
+                            running.exception()  # wait: nothing else grades meanwhile
+                        done: Future[GradedClass] = Future()
+                        done.set_result(grade(assignment))
+                        grading[assignment] = done
+            return grading[assignment].result()
 
-    return build
+        yield build
