@@ -7,7 +7,7 @@ The reason for every lost point is written next to it.
 
 from __future__ import annotations
 
-from corpus import Submission
+from corpus import BLANK_LATER_CELLS, Submission
 
 FULL = {
     "test_sigmoid": 2.0,
@@ -162,10 +162,7 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
     }
     return {
         "tamper_input_transformer": Submission(
-            {
-                "relu": "def relu(x):\n    return 0\n"
-                "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
-            },
+            {"relu": "def relu(x):\n    return 0\n" + BLANK_LATER_CELLS},
             lost=_all_lost(*[f"test_{n}" for n in FUNCTION_NAMES if "sigmoid" not in n]),
             why="the transformer blanks every later cell, so the functions after relu are never defined; "
             "the judge never runs test cells in the kernel, so only sigmoid and sigmoid_derivative, solved "

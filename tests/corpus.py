@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
+# The tampering trick stock nbgrader falls for: an input transformer that turns every later cell,
+# the test cells included, into ``pass``. Appended to a solution cell by the corpora.
+BLANK_LATER_CELLS = "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+
 
 @dataclass
 class Submission:

@@ -7,7 +7,7 @@ Points: SimpleDense 4 (4 checks), ActivityRegularizationLayer 2 (2 checks), MLP 
 
 from __future__ import annotations
 
-from corpus import Submission
+from corpus import BLANK_LATER_CELLS, Submission
 
 FULL = {
     "test_SimpleDense": 4.0,
@@ -172,10 +172,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     """Submissions that try to earn the points without the work; ``reference`` is the correct cells."""
     return {
         "tamper_input_transformer": Submission(
-            {
-                "SimpleDense": reference["SimpleDense"]
-                + "\nget_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
-            },
+            {"SimpleDense": reference["SimpleDense"] + "\n" + BLANK_LATER_CELLS},
             lost={"test_ActivityRegularizationLayer": 2.0, "test_MLP": 2.0, "test_train_MLP": 2.0},
             why="the transformer blanks every later cell, so the other classes and model are never defined; "
             "test cells never run in the kernel, so SimpleDense keeps its points",

@@ -7,7 +7,7 @@ Points: custom_mean_squared_error 3 (3 checks), CustomMSE 4 (4 checks), training
 
 from __future__ import annotations
 
-from corpus import Submission
+from corpus import BLANK_LATER_CELLS, Submission
 
 FULL = {
     "test_custom_mean_squared_error": 3.0,
@@ -121,10 +121,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     """Submissions that try to earn the points without the work; ``reference`` is the correct cells."""
     return {
         "tamper_input_transformer": Submission(
-            {
-                "custom_mean_squared_error": reference["custom_mean_squared_error"]
-                + "\nget_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
-            },
+            {"custom_mean_squared_error": reference["custom_mean_squared_error"] + "\n" + BLANK_LATER_CELLS},
             lost={"test_CustomMSE": 4.0, "test_train_with_custom_loss": 3.0},
             why="the transformer blanks every later cell, so CustomMSE and model are never defined; test "
             "cells never run in the kernel, so nothing else changes",
