@@ -197,6 +197,58 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "评分程序用你训练好的权重在 {count:,} 张训练图片上测得的准确率：{accuracy:.3f}。",
         "en": "accuracy the grader measured with your trained weights on {count:,} training images: {accuracy:.3f}.",
     },
+    # Callbacks (solutions/callbacks).
+    "uses_acc_key": {
+        "zh": "回调函数读取的是 logs['acc']：这是 TensorFlow 1 的键名，TensorFlow 2 里准确率的键是 'accuracy'"
+        "（也就是 monitor 参数），所以训练永远不会停止。",
+        "en": "the callback reads logs['acc'], TensorFlow 1's key; in TensorFlow 2 the accuracy is under "
+        "'accuracy' (the monitor argument), so training never stops.",
+    },
+    "stopped_at": {
+        "zh": "回调函数让训练在第 {got} 个 epoch（从 0 数起；never 表示从未停止）后停止，应在第 {expected} 个："
+        "第一个严格大于阈值的 epoch（never 表示不应停止）。",
+        "en": "the callback stopped training after epoch {got} (counting from 0; never: it did not stop); it "
+        "should stop after epoch {expected}, the first whose value is strictly above the threshold (never: "
+        "none is).",
+    },
+    "no_warning": {
+        "zh": "logs 里没有要监视的键时应使用 warnings.warn 给出警告。",
+        "en": "when the monitored key is missing from logs, warn with warnings.warn.",
+    },
+    "no_message": {
+        "zh": "停止训练时应打印一条消息（哪个 epoch、哪个值）。",
+        "en": "print a message (which epoch, which value) when it stops training.",
+    },
+    "never_above": {
+        "zh": "真实训练的准确率从未超过 0.9（共 {epochs} 个 epoch）：回调函数没能让训练在达到目标时停止，"
+        "或者训练在达到 0.9 之前就结束了。",
+        "en": "the real run's accuracy never went above 0.9 in its {epochs} epochs: training ended before it "
+        "reached the target.",
+    },
+    "kept_training": {
+        "zh": "准确率在第 {expected} 个 epoch（fit 打印的 Epoch {expected}/…）后已超过 0.9，但训练一直进行到第 {got} 个："
+        "回调函数没有让训练停止。",
+        "en": "the accuracy was above 0.9 after epoch {expected} (fit's 'Epoch {expected}/…'), yet training went "
+        "on until epoch {got}: the callback did not stop it.",
+    },
+    "too_many_epochs": {
+        "zh": "训练用了 {epochs} 个 epoch 才超过 0.9，应在 {most} 个以内（参考答案用 8 个）：请检查模型和编译设置。",
+        "en": "training took {epochs} epochs to pass 0.9; it should take at most {most} (the reference takes 8): "
+        "check the model and its compile settings.",
+    },
+    "no_history": {
+        "zh": "history.history 里没有每个 epoch 的 'accuracy'（得到 {got}）。",
+        "en": "history.history has no 'accuracy' per epoch (it gave {got}).",
+    },
+    "not_confirmed": {
+        "zh": "评分程序载入你训练好的模型，在训练图片上测得的准确率是 {got}，至少需要 {expected}。",
+        "en": "the grader loaded your trained model and measured an accuracy of {got} on the training images; "
+        "at least {expected} is needed.",
+    },
+    "confirmed_accuracy": {
+        "zh": "评分程序在 {count:,} 张训练图片上测得的准确率：{accuracy:.3f}。",
+        "en": "accuracy the grader measured on {count:,} training images: {accuracy:.3f}.",
+    },
     # The summary table at the top of a feedback page (autograder.preprocessors.summary).
     "summary_heading": {"zh": "成绩概要", "en": "Summary"},
     "summary_total": {"zh": "总分", "en": "total"},
@@ -364,6 +416,24 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
     "mlp_learned": {
         "zh": "评分程序用训练好的权重在 20,000 张训练图片上测得准确率至少 0.80",
         "en": "the grader measures at least 0.80 accuracy of the trained weights on the 20,000 training images",
+    },
+    "stops_at_first_above": {
+        "zh": "在第一个严格大于阈值的 epoch 停止，之前从不停止（阈值 0.9、0.5、0.75 和默认值）",
+        "en": "stops at the first epoch strictly above the threshold and never before (0.9, 0.5, 0.75, default)",
+    },
+    "monitor_honoured": {"zh": "监视 monitor 指定的键", "en": "watches the key named by monitor"},
+    "missing_logs": {
+        "zh": "logs 为 None 或缺少键时不崩溃；缺少键时发出警告",
+        "en": "logs=None and a missing key never crash; a missing key warns",
+    },
+    "prints_message": {"zh": "停止时打印消息", "en": "prints a message when it stops"},
+    "stopped_in_real_run": {
+        "zh": "真实训练在第一次超过 0.9 的 epoch 停止，远早于 max_epochs",
+        "en": "the real run stopped at the first epoch above 0.9, well before max_epochs",
+    },
+    "accuracy_confirmed": {
+        "zh": "评分程序自己测得训练好的模型的准确率",
+        "en": "the grader measures the trained model's accuracy itself",
     },
     "learned": {
         "zh": "评分程序测得 1,000 张测试图片上的准确率至少 0.70",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import activations_corpus
+import callbacks_corpus
 import convolution_corpus
 import faults_corpus
 import layers_corpus
@@ -56,6 +57,12 @@ CORPORA = {
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
         alongside=True,
     ),
+    "callbacks": Corpus(
+        callbacks_corpus.FULL,
+        lambda root, reference: {**callbacks_corpus.WRONG, **callbacks_corpus.tampering(reference)},
+        ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=60"),
+        alongside=True,
+    ),
     "convolution": Corpus(
         convolution_corpus.FULL,
         lambda root, reference: convolution_corpus.wrong(reference),
@@ -63,6 +70,29 @@ CORPORA = {
         alongside=True,
     ),
 }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also grade the submissions that train for minutes (the slow suite; CI leaves them out)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow suite: run bin/test --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def case(assignment: str, student: str) -> pytest.ParameterSet:
+    """A test parameter for one corpus submission, marked ``slow`` if it trains for minutes."""
+    marks = [pytest.mark.slow] if _corpus(assignment)[student].slow else []
+    return pytest.param(assignment, student, marks=marks, id=f"{assignment}-{student}")
 
 
 @functools.cache
@@ -110,12 +140,13 @@ def outside_tmp() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def graded_classes(outside_tmp: Path) -> Iterator[Callable[[str], GradedClass]]:
+def graded_classes(outside_tmp: Path, pytestconfig: pytest.Config) -> Iterator[Callable[[str], GradedClass]]:
     """``graded_classes(assignment)``: the reference, an untouched release notebook and the
     assignment's corpus, autograded together in one ``nbgrader autograde`` batch (built once).
 
     Asking for one ``alongside`` batch starts all of them, two at a time (one batch keeps about
-    one core busy: the kernel and the checks take turns); any other batch grades alone."""
+    one core busy: the kernel and the checks take turns); any other batch grades alone. Submissions
+    marked ``slow`` are left out of the batch unless pytest runs with ``--slow``."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
     grading: dict[str, Future[GradedClass]] = {}
     lock = threading.Lock()
@@ -129,7 +160,11 @@ def graded_classes(outside_tmp: Path) -> Iterator[Callable[[str], GradedClass]]:
         corpus = CORPORA[assignment]
         submissions = {
             "reference": Submission(reference, why="the reference solution"),
-            **corpus.build(str(root), reference),
+            **{
+                student: submission
+                for student, submission in corpus.build(str(root), reference).items()
+                if pytestconfig.getoption("--slow") or not submission.slow
+            },
         }
         for student, submission in submissions.items():
             path = classroom.submit(

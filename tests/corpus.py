@@ -24,6 +24,7 @@ class Submission:
     files: dict[str, bytes | None] = field(default_factory=dict)  # raw files put in (None: removed)
     # (solution cell, phrase its autograded output must show; "a|b" accepts either)
     cell_output: tuple[str, str] = ("", "")
+    slow: bool = False  # trains for minutes: graded only by the slow suite (``bin/test --slow``)
 
     def expected(self, full: dict[str, float]) -> dict[str, float]:
         """Scores per graded cell (and the total) given each cell's full points."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CORPORA, corpus_names, corpus_submission
+from conftest import CORPORA, case, corpus_names, corpus_submission
 
 from autograder.verdict import read_verdict
 
-CASES = [(assignment, student) for assignment in CORPORA for student in corpus_names(assignment)]
-LOSING = [(a, s) for a, s in CASES if corpus_submission(a, s).lost]  # their feedback must say why
-SHOWING = [(a, s) for a, s in CASES if corpus_submission(a, s).cell_output[0]]
+NAMES = [(assignment, student) for assignment in CORPORA for student in corpus_names(assignment)]
+CASES = [case(a, s) for a, s in NAMES]
+LOSING = [case(a, s) for a, s in NAMES if corpus_submission(a, s).lost]  # their feedback must say why
+SHOWING = [case(a, s) for a, s in NAMES if corpus_submission(a, s).cell_output[0]]
 
 
 @pytest.mark.parametrize("assignment", list(CORPORA))

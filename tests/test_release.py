@@ -70,7 +70,8 @@ def test_release_contains_no_solution_and_no_hidden_check_text(assignment):
 
 
 # Assignments whose reference module holds the notebook's own solution functions (the losses and
-# layers references are NumPy arithmetic that the Keras solutions are compared with, not the same code).
+# layers references are NumPy arithmetic that the Keras solutions are compared with, not the same code;
+# the callbacks reference is the stopping rule in plain Python).
 MIRRORED = ["activations", "convolution"]
 
 
@@ -86,7 +87,7 @@ def test_every_source_solution_cell_is_the_reference_function(assignment):
             assert ast.dump(ast.parse(code)) == ast.dump(ast.parse(expected)), meta["grade_id"]
 
 
-POINTS = {"activations": 12, "convolution": 10, "layers": 10, "losses": 10}
+POINTS = {"activations": 12, "callbacks": 7, "convolution": 10, "layers": 10, "losses": 10}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
