@@ -14,6 +14,7 @@ from pathlib import Path
 
 import activations_corpus
 import callbacks_corpus
+import cnn_corpus
 import convolution_corpus
 import faults_corpus
 import layers_corpus
@@ -32,6 +33,8 @@ class Corpus:
     # Generous time limits: the batch may be graded while another such batch grades (the two cores are
     # shared, which slows it but cannot change a score). Batches with tight limits grade alone.
     alongside: bool = False
+    # Titles of checks that only ``slow`` submissions fail: without --slow, no graded submission can.
+    failed_only_by_slow: frozenset[str] = frozenset()
 
 
 CORPORA = {
@@ -62,6 +65,13 @@ CORPORA = {
         lambda root, reference: {**callbacks_corpus.WRONG, **callbacks_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=60"),
         alongside=True,
+    ),
+    "cnn": Corpus(
+        cnn_corpus.FULL,
+        lambda root, reference: {**cnn_corpus.WRONG, **cnn_corpus.tampering(reference)},
+        ("--JudgeExecute.timeout=900", "--JudgeExecute.call_timeout=60"),
+        alongside=True,
+        failed_only_by_slow=cnn_corpus.FAILED_ONLY_BY_SLOW,
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,

@@ -1,0 +1,146 @@
+"""Hidden checks for the ``cnn`` assignment.
+
+``preprocess`` is called in the student's kernel with generated images and compared with the
+NumPy reference. ``build_cnn()`` is called in the kernel and its model saved and loaded here in
+Keras safe mode, so its layers, shapes, parameters and compile settings are read from the file,
+not from the kernel. The trained ``model`` is measured here on the 10,000 test images.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder import datasets
+from autograder.checks import CheckFailed, check, expect_close, show
+from autograder.feedback import message
+from autograder.models import SavedModel, saved_model
+from solutions.cnn import reference
+
+IMAGES = st.integers(1, 4).flatmap(lambda n: hnp.arrays(np.uint8, (n, 28, 28)))
+EDGES = np.stack([np.zeros((28, 28), np.uint8), np.full((28, 28), 255, np.uint8)])
+
+
+# -- part 1: preprocess --------------------------------------------------------------------------
+@check(cell="test_preprocess", title="preprocess_values")
+@given(images=IMAGES)
+@example(images=EDGES)
+def test_preprocess_scales_and_adds_the_channel_axis(student, images):
+    got = student.call("preprocess", images).value
+    described = f"images of shape {images.shape}, dtype uint8"
+    if not isinstance(got, np.ndarray) or got.dtype != np.float32 or got.shape != images.shape + (1,):
+        raise CheckFailed(
+            "wrong_array",
+            input=described,
+            got=show(got) if not isinstance(got, np.ndarray) else f"{got.dtype} array of shape {got.shape}",
+            expected=f"float32 array of shape {images.shape + (1,)}",
+        )
+    expect_close(got, reference.preprocess(images), described, rtol=1e-6, atol=1e-7)
+
+
+@check(cell="test_preprocess", title="no_mutation")
+@given(images=IMAGES)
+def test_preprocess_leaves_its_input_alone(student, images):
+    after = student.call("preprocess", images, return_args=True).args_after[0]
+    if not isinstance(after, np.ndarray) or after.shape != images.shape:
+        raise CheckFailed("input_reshaped", got=show(getattr(after, "shape", after)), expected=images.shape)
+    changed = np.argwhere(after != images)
+    if changed.size:
+        index = tuple(int(i) for i in changed[0])
+        raise CheckFailed("mutated", index=index, before=images[index], after=after[index])
+
+
+# -- part 2: build_cnn ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built(student) -> SavedModel:
+    """A fresh ``build_cnn()`` from the kernel, loaded here (CheckFailed is re-raised by each check)."""
+    try:
+        return saved_model(student, student.call("build_cnn", keep=True).value)
+    except CheckFailed as failure:
+        return failure  # type: ignore[return-value]
+
+
+def loaded(built) -> SavedModel:
+    if isinstance(built, CheckFailed):
+        raise built
+    return built
+
+
+@check(cell="test_build_cnn", title="architecture")
+def test_conv_pool_flatten_dense_softmax(built):
+    model = loaded(built).model
+    kinds = [type(layer).__name__ for layer in model.layers]
+    for needed in ("Conv2D", "MaxPooling2D", "Flatten"):
+        if needed not in kinds:
+            raise CheckFailed("layer_missing", got=", ".join(kinds), expected=needed)
+    if kinds.index("Flatten") < max(i for i, kind in enumerate(kinds) if kind in ("Conv2D", "MaxPooling2D")):
+        raise CheckFailed("flatten_too_early", got=", ".join(kinds))
+    last = model.layers[-1]
+    activation = getattr(getattr(last, "activation", None), "__name__", None)
+    if type(last).__name__ != "Dense" or last.units != 10 or activation != "softmax":
+        raise CheckFailed(
+            "wrong_output_layer",
+            got=f"{type(last).__name__}({getattr(last, 'units', '?')}, activation={activation!r})",
+            expected="Dense(10, activation='softmax')",
+        )
+    shapes = (tuple(model.input_shape), tuple(model.output_shape))
+    if shapes != ((None, 28, 28, 1), (None, 10)):
+        raise CheckFailed("wrong_shapes", got=str(shapes), expected=str(((None, 28, 28, 1), (None, 10))))
+
+
+@check(cell="test_build_cnn", title="compiled")
+def test_compiled_for_integer_labels(built):
+    config = loaded(built).compile_config
+    loss = config.get("loss")
+    name = loss.get("class_name") if isinstance(loss, dict) else loss
+    if name not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
+        raise CheckFailed("wrong_compile", got=show(name), expected="'sparse_categorical_crossentropy'")
+
+
+@check(cell="test_build_cnn", title="parameter_budget")
+def test_within_the_parameter_budget(built, note):
+    parameters = loaded(built).model.count_params()
+    note(message("parameter_count", count=parameters))
+    if parameters > reference.MAX_PARAMETERS:
+        raise CheckFailed("over_budget", got=f"{parameters:,}", expected=f"{reference.MAX_PARAMETERS:,}")
+
+
+# -- part 3: the trained model --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def test_accuracy(student) -> float | CheckFailed:
+    """The trained ``model``'s accuracy on the 10,000 test images, measured here once."""
+    images, labels = datasets.fashion_mnist_test()
+    try:
+        model = saved_model(student, "model").model
+    except CheckFailed as failure:
+        return failure
+    probabilities = np.asarray(model.predict(reference.preprocess(images), verbose=0))
+    return float(np.mean(probabilities.argmax(axis=1) == labels))
+
+
+# Tiered credit: each tier is its own check, so 0.89 keeps the first tier's 2 of the 5 points.
+@check(cell="test_train_cnn", weight=2.0, title="accuracy_0.88")
+def test_accuracy_at_least_088(test_accuracy, note):
+    expect_tier(test_accuracy, 0.88, note)
+
+
+@check(cell="test_train_cnn", weight=1.5, title="accuracy_0.90")
+def test_accuracy_at_least_090(test_accuracy):
+    expect_tier(test_accuracy, 0.90)
+
+
+@check(cell="test_train_cnn", weight=1.5, title="accuracy_0.91")
+def test_accuracy_at_least_091(test_accuracy):
+    expect_tier(test_accuracy, 0.91)
+
+
+def expect_tier(accuracy: float | CheckFailed, tier: float, note=None) -> None:
+    if isinstance(accuracy, CheckFailed):
+        raise accuracy
+    if note is not None:
+        note(message("test_accuracy", accuracy=accuracy))
+    if accuracy < tier:
+        raise CheckFailed("below_tier", got=f"{accuracy:.4f}", expected=f"{tier:.2f}")
