@@ -118,8 +118,8 @@ WRONG = {
             )
         },
         lost={"test_build_fashion_classifier": 1.0},
-        why="question 1's experiment left in the graded function: the layers differ, but it trains at least "
-        "as well (accuracy not measured; expected above 0.85), about three times slower",
+        why="question 1's experiment left in the graded function: the layers differ, but it trains as well "
+        "(measured outside nbgrader: test accuracy 0.875) and about four times slower (117 s for 5 epochs)",
         feedback="Dense(1024)",
     ),
     "classifier_without_flatten": Submission(

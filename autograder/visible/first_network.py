@@ -21,6 +21,13 @@ def _fail(what, got, expected):
     raise AssertionError(f"{what}\n  got    得到: {got!r}\n  expected 期望: {expected!r}")
 
 
+def _built(builder):
+    """``builder()`` without Keras's warnings (e.g. for ``input_shape=``): nothing goes to stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return builder()
+
+
 def _layers(model):
     return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
 
@@ -91,7 +98,7 @@ def check_linear_model(build_linear_model, linear_model):
     """Visible checks for build_linear_model() and the trained linear_model."""
     import keras
 
-    model = build_linear_model()
+    model = _built(build_linear_model)
     if not isinstance(model, keras.Model):
         _fail(
             "build_linear_model() 应返回 Keras 模型 / must return a Keras model",
@@ -132,7 +139,7 @@ def check_fashion_classifier(build_fashion_classifier):
     """Visible checks for build_fashion_classifier()."""
     import keras
 
-    model = build_fashion_classifier()
+    model = _built(build_fashion_classifier)
     if not isinstance(model, keras.Model):
         _fail(
             "build_fashion_classifier() 应返回 Keras 模型 / must return a Keras model",
