@@ -35,6 +35,15 @@ class SavedModel:
     compile_config: dict[str, Any]
 
 
+def tensorflow_activation_aliases() -> dict[str, Any]:
+    """Keras's own functions under the names TensorFlow's save under: ``activation=tf.nn.softmax``
+    (the course notes' spelling) is saved as the function ``softmax_v2``, which safe mode does not
+    know. Mapping that name to ``keras.activations.softmax`` runs no student code."""
+    import keras
+
+    return {"softmax_v2": keras.activations.softmax, "log_softmax_v2": keras.activations.log_softmax}
+
+
 def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
     """The student's model as a ``keras.Model`` in this process, or CheckFailed saying why not."""
     if student.work_dir is None:
@@ -60,7 +69,9 @@ def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
         try:
             with zipfile.ZipFile(copy) as archive:
                 config = json.loads(archive.read("config.json"))
-            loaded = keras.models.load_model(copy, safe_mode=True, compile=False)
+            loaded = keras.models.load_model(
+                copy, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
+            )
         except Exception as error:  # noqa: BLE001 (whatever Keras refuses, the reason is shown)
             raise CheckFailed("model_not_loadable", detail=f"{type(error).__name__}: {error}"[:300]) from None
     compile_config = config.get("compile_config") if isinstance(config, dict) else None

@@ -17,6 +17,7 @@ import callbacks_corpus
 import cnn_corpus
 import convolution_corpus
 import faults_corpus
+import first_network_corpus
 import layers_corpus
 import losses_corpus
 import pytest
@@ -72,6 +73,13 @@ CORPORA = {
         ("--JudgeExecute.timeout=900", "--JudgeExecute.call_timeout=60"),
         alongside=True,
         failed_only_by_slow=cnn_corpus.FAILED_ONLY_BY_SLOW,
+    ),
+    # Every submission that trains both models takes about a minute: only those that fail fast are in CI.
+    "first_network": Corpus(
+        first_network_corpus.FULL,
+        lambda root, reference: {**first_network_corpus.WRONG, **first_network_corpus.tampering(reference)},
+        ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=30"),
+        alongside=True,
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,

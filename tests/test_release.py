@@ -87,7 +87,15 @@ def test_every_source_solution_cell_is_the_reference_function(assignment):
             assert ast.dump(ast.parse(code)) == ast.dump(ast.parse(expected)), meta["grade_id"]
 
 
-POINTS = {"activations": 12, "callbacks": 7, "cnn": 10, "convolution": 10, "layers": 10, "losses": 10}
+POINTS = {
+    "activations": 12,
+    "callbacks": 7,
+    "cnn": 10,
+    "convolution": 10,
+    "first_network": 12,
+    "layers": 10,
+    "losses": 10,
+}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

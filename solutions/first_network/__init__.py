@@ -1,0 +1,1 @@
+"""The ``first_network`` assignment: reference solution and hidden checks."""
