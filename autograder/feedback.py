@@ -219,6 +219,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "停止训练时应打印一条消息（哪个 epoch、哪个值）。",
         "en": "print a message (which epoch, which value) when it stops training.",
     },
+    "callback_not_used": {
+        "zh": "你的 train_until_threshold 没有把 AccuracyThresholdCallback 传给 fit（callbacks=[...]）：训练应由回调函数停止。",
+        "en": "your train_until_threshold does not pass AccuracyThresholdCallback to fit (callbacks=[...]): the "
+        "callback is what must stop training.",
+    },
+    "fit_epochs": {
+        "zh": "fit 的 epochs 是 {got}，应为 max_epochs（{expected}）：让回调函数决定何时停止。",
+        "en": "fit was given epochs={got}; give it max_epochs ({expected}) and let the callback decide when to stop.",
+    },
     "never_above": {
         "zh": "真实训练的准确率从未超过 0.9（共 {epochs} 个 epoch）：回调函数没能让训练在达到目标时停止，"
         "或者训练在达到 0.9 之前就结束了。",
@@ -267,6 +276,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "Flatten 应在所有 Conv2D 和 MaxPooling2D 之后（它的层：{got}）。",
         "en": "Flatten must come after every Conv2D and MaxPooling2D layer (its layers: {got}).",
     },
+    "model_not_built": {
+        "zh": "build_cnn() 返回的模型还没有建立（没有输入形状）：请以 keras.Input(shape=(28, 28, 1)) 开始。",
+        "en": "build_cnn()'s model is not built (it has no input shape): start it with keras.Input(shape=(28, 28, 1)).",
+    },
     "wrong_output_layer": {
         "zh": "最后一层是 {got}，应是 {expected}。",
         "en": "the last layer is {got}; it must be {expected}.",
@@ -300,10 +313,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "model_activation_not_loadable": {
         "zh": "评分程序无法用 Keras 安全模式载入 `{name}()` 的模型：有一层的激活函数是 TensorFlow 函数 {got}"
-        '（例如 tf.nn.softmax），它不能安全地保存和载入。请写成字符串：activation="relu"、activation="softmax"。',
+        "（不是 Keras 自带的激活函数），它不能安全地保存和载入。"
+        '请写成字符串：activation="relu"、activation="softmax"。',
         "en": "the grader could not load the model of `{name}()` in Keras safe mode: a layer's activation is the "
-        "TensorFlow function {got} (such as tf.nn.softmax), which cannot be saved and loaded safely. Write it as "
-        'a string: activation="relu", activation="softmax".',
+        "TensorFlow function {got} (not one of Keras's own activations), which cannot be saved and loaded "
+        'safely. Write it as a string: activation="relu", activation="softmax".',
     },
     "layers_differ": {
         "zh": "模型的层（不计输入层）是 {got}，应为 {expected}。",

@@ -41,8 +41,7 @@ def cell_seconds(cell: nbformat.NotebookNode) -> float:
     if "iopub.execute_input" not in timing or "shell.execute_reply" not in timing:
         return 0.0
     start, end = (
-        datetime.fromisoformat(timing[key])
-        for key in ("iopub.execute_input", "shell.execute_reply")
+        datetime.fromisoformat(timing[key]) for key in ("iopub.execute_input", "shell.execute_reply")
     )
     return (end - start).total_seconds()
 

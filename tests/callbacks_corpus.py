@@ -69,18 +69,21 @@ WRONG = {
         lost={"test_AccuracyThresholdCallback": 1.0},
         why="stops at exactly 0.9; the real run never lands on exactly 0.9, so it still stops right",
         feedback="strictly above the threshold",
+        slow=True,  # its checks also fail on loss_instead_of_accuracy in CI
     ),
     "monitor_ignored": Submission(
         {"AccuracyThresholdCallback": callback(key='"accuracy"')},
         lost={"test_AccuracyThresholdCallback": 1.0},
         why="always reads 'accuracy': right for the default, wrong for monitor='val_accuracy'",
         feedback="strictly above the threshold",
+        slow=True,  # its checks also fail on loss_instead_of_accuracy in CI
     ),
     "crashes_on_logs_none": Submission(
         {"AccuracyThresholdCallback": callback(logs="")},
         lost={"test_AccuracyThresholdCallback": 1.0},
         why="logs.get on None raises AttributeError; fit always passes a dictionary, so the real run is fine",
         feedback="AttributeError",
+        slow=True,  # its checks also fail on loss_instead_of_accuracy in CI
     ),
     "loss_instead_of_accuracy": Submission(
         {"AccuracyThresholdCallback": SEED_LOSS_CALLBACK},
@@ -92,8 +95,20 @@ WRONG = {
     "fixed_five_epochs": Submission(
         {"train_until_threshold": train(FIT.replace("epochs=max_epochs", "epochs=5"))},
         lost={"test_train_until_threshold": 3.0},
-        why="lesson 1's epochs=5 instead of max_epochs: training ends before the accuracy passes 0.9",
-        feedback="never went above 0.9",
+        why="lesson 1's epochs=5 instead of max_epochs: training ends before the accuracy passes 0.9 "
+        "(the grader measures 0.886)",
+        feedback="give it max_epochs",
+    ),
+    "eight_epochs_no_callback": Submission(
+        {
+            "train_until_threshold": train(
+                FIT.replace("max_epochs, callbacks=[AccuracyThresholdCallback()]", "8")
+            )
+        },
+        lost={"test_train_until_threshold": 1.5},
+        why="the notebook says the run passes 0.9 after epoch 8, so fit(epochs=8) without the callback gives "
+        "the same History; the grader reads the notebook's own fit call, and the model is still trained",
+        feedback="does not pass AccuracyThresholdCallback to fit",
     ),
     "tf1_acc_key": Submission(
         {"AccuracyThresholdCallback": callback(key='"acc"')},
@@ -107,7 +122,7 @@ WRONG = {
         {"train_until_threshold": train(FIT.replace("callbacks=[AccuracyThresholdCallback()], ", ""))},
         lost={"test_train_until_threshold": 1.5},
         why="fit without callbacks trains all 50 epochs; the callback itself is right",
-        feedback="did not stop it",
+        feedback="does not pass AccuracyThresholdCallback to fit",
         slow=True,
     ),
 }
@@ -132,9 +147,9 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
                     "    return history\n"
                 )
             },
-            lost={"test_train_until_threshold": 1.5},
-            why="a History with made-up accuracies that stop right, around an untrained model: the History "
-            "is the kernel's word, the grader's own measure of the model is not",
-            feedback="at least 0.89 is needed",
+            lost={"test_train_until_threshold": 3.0},
+            why="a History with made-up accuracies that stop right, around an untrained model: fit is never "
+            "called with the callback, and the grader's own measure of the model is 0.06",
+            feedback="does not pass AccuracyThresholdCallback to fit",
         ),
     }

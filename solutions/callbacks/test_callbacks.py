@@ -9,6 +9,8 @@ measure its accuracy in the grader: the History is the kernel's word, the accura
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -19,6 +21,7 @@ from autograder.checks import CheckFailed, check, show
 from autograder.codec import Handle
 from autograder.feedback import message
 from autograder.models import saved_model
+from autograder.static import definitions
 from solutions.callbacks import reference
 
 ACCURACIES = st.lists(st.floats(0, 1), min_size=1, max_size=12)
@@ -34,12 +37,18 @@ def fresh(student, **kwargs) -> tuple[Handle, Handle]:
     return callback, model
 
 
+def told_to_stop(student, model: Handle) -> bool:
+    """``model.stop_training`` read as fit reads it (truthiness), for plain data only."""
+    value = student.get(model, "stop_training")
+    return isinstance(value, (bool, int, np.bool_, np.integer)) and bool(value)
+
+
 def stopped_epoch(student, logs_per_epoch: list[dict], **kwargs) -> int | None:
     """Feed epochs to a new callback as fit would, until the model is told to stop."""
     callback, model = fresh(student, **kwargs)
     for epoch, logs in enumerate(logs_per_epoch):
         student.call(callback, epoch, logs, method="on_epoch_end")
-        if student.get(model, "stop_training") is True:
+        if told_to_stop(student, model):
             return epoch
     return None
 
@@ -88,11 +97,13 @@ def test_watches_the_monitored_key(student, pairs):
 def test_missing_logs_warn_and_never_crash(student):
     callback, model = fresh(student)
     student.call(callback, 0, None, method="on_epoch_end")
+    if told_to_stop(student, model):
+        raise CheckFailed("stopped_at", input="on_epoch_end(0, None)", got=0, expected="never")
     returned = student.call(callback, 1, {"loss": 0.3}, method="on_epoch_end")
-    if not returned.warnings:
+    if not any(warning["category"] == "UserWarning" for warning in returned.warnings):
         raise CheckFailed("no_warning", input="on_epoch_end(1, {'loss': 0.3})")
-    if student.get(model, "stop_training") is True:
-        raise CheckFailed("stopped_at", input="logs without 'accuracy'", got=1, expected="never")
+    if told_to_stop(student, model):
+        raise CheckFailed("stopped_at", input="on_epoch_end(1, {'loss': 0.3})", got=1, expected="never")
 
 
 @check(cell="test_AccuracyThresholdCallback", title="prints_message")
@@ -104,14 +115,37 @@ def test_says_why_it_stops(student):
 
 
 # -- part 2: the real run ---------------------------------------------------------------------
+def fits_with_the_callback(source: str) -> bool:
+    """Whether a ``.fit(...)`` call in ``source`` passes ``callbacks=`` naming AccuracyThresholdCallback."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "fit":
+            for keyword in node.keywords:
+                if keyword.arg == "callbacks" and "AccuracyThresholdCallback" in ast.unparse(keyword.value):
+                    return True
+    return False
+
+
 @check(cell="test_train_until_threshold", title="stopped_in_real_run")
-def test_the_real_run_stopped_at_the_first_epoch_above(student):
-    logged = student.get("history", "history")  # the kernel's word: only its shape is trusted here
+def test_the_real_run_stopped_at_the_first_epoch_above(student, submitted_code):
+    """The History is the kernel's word, so the notebook's own train_until_threshold must pass the
+    callback to fit (read by the grader from the submitted cells) and fit must have been given
+    max_epochs: training for exactly the right number of epochs without the callback earns nothing."""
+    written = definitions(submitted_code, "train_until_threshold")
+    if not written or not any(fits_with_the_callback(source) for source in written):
+        raise CheckFailed("callback_not_used")
+    logged = student.get("history", "history")
     accuracies = logged.get("accuracy") if isinstance(logged, dict) else None
-    numbers = isinstance(accuracies, list) and all(type(value) in (int, float) for value in accuracies)
+    numbers = isinstance(accuracies, list) and all(
+        type(value) in (int, float) and -1e6 < value < 1e6
+        for value in accuracies  # NaN fails too
+    )
     if not numbers or not accuracies:
-        raise CheckFailed("no_history", got=show(logged))
-    shown = ", ".join(f"{value:.4f}" for value in accuracies)
+        raise CheckFailed("no_history", got=show(logged)[:300])
+    params = student.get("history", "params")
+    epochs = params.get("epochs") if isinstance(params, dict) else None
+    if epochs != reference.MAX_EPOCHS:
+        raise CheckFailed("fit_epochs", got=show(epochs)[:100], expected=reference.MAX_EPOCHS)
+    shown = ", ".join(f"{value:.4f}" for value in accuracies[:60]) + (", ..." if len(accuracies) > 60 else "")
     stop, last = reference.first_stop(accuracies), len(accuracies) - 1
     if stop is None:
         raise CheckFailed("never_above", input=shown, epochs=len(accuracies))

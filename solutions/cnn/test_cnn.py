@@ -64,9 +64,19 @@ def built(student) -> SavedModel:
 
 
 def loaded(built) -> SavedModel:
+    """The fresh model, or the reason it could not be had; a model never built has no shapes."""
     if isinstance(built, CheckFailed):
         raise built
+    if not built.model.built:
+        raise CheckFailed("model_not_built")
     return built
+
+
+def loss_name(loss) -> str | None:
+    """The saved loss: "sparse_categorical_crossentropy", {"class_name": ...} or a function by name."""
+    if isinstance(loss, dict):
+        return str(loss.get("config") if loss.get("class_name") == "function" else loss.get("class_name"))
+    return loss if isinstance(loss, str) else None
 
 
 @check(cell="test_build_cnn", title="architecture")
@@ -93,11 +103,16 @@ def test_conv_pool_flatten_dense_softmax(built):
 
 @check(cell="test_build_cnn", title="compiled")
 def test_compiled_for_integer_labels(built):
-    config = loaded(built).compile_config
-    loss = config.get("loss")
-    name = loss.get("class_name") if isinstance(loss, dict) else loss
+    loss = loaded(built).compile_config.get("loss")
+    name = loss_name(loss)
     if name not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
         raise CheckFailed("wrong_compile", got=show(name), expected="'sparse_categorical_crossentropy'")
+    if isinstance(loss, dict) and isinstance(loss.get("config"), dict) and loss["config"].get("from_logits"):
+        raise CheckFailed(
+            "wrong_compile",
+            got="SparseCategoricalCrossentropy(from_logits=True)",
+            expected="'sparse_categorical_crossentropy' (the softmax layer already gives probabilities)",
+        )
 
 
 @check(cell="test_build_cnn", title="parameter_budget")
@@ -115,9 +130,24 @@ def test_accuracy(student) -> float | CheckFailed:
     images, labels = datasets.fashion_mnist_test()
     try:
         model = saved_model(student, "model").model
+        # The budget holds for the model that was trained, not only for a fresh build_cnn().
+        parameters = model.count_params() if model.built else None
+        if parameters is None or parameters > reference.MAX_PARAMETERS:
+            raise CheckFailed(
+                "over_budget",
+                got=f"{parameters:,}" if parameters else "?",
+                expected=f"{reference.MAX_PARAMETERS:,}",
+            )
+        try:
+            probabilities = np.asarray(model.predict(reference.preprocess(images), verbose=0))
+        except Exception as error:  # noqa: BLE001 (the model's own reason is shown)
+            raise CheckFailed(
+                "model_not_loadable", detail=f"predict failed: {type(error).__name__}: {error}"[:300]
+            )
+        if probabilities.shape != (len(labels), 10):
+            raise CheckFailed("wrong_shapes", got=str(probabilities.shape), expected=str((len(labels), 10)))
     except CheckFailed as failure:
         return failure
-    probabilities = np.asarray(model.predict(reference.preprocess(images), verbose=0))
     return float(np.mean(probabilities.argmax(axis=1) == labels))
 
 

@@ -225,7 +225,7 @@ def test_classifier_compiled_with_adam_sparse_crossentropy_accuracy(student):
     expect_setting("optimizer", settings.get("optimizer"), {reference.CLASSIFIER_OPTIMIZER}, '"adam"')
     loss = settings.get("loss")
     expect_setting("loss", loss, reference.CLASSIFIER_LOSSES, '"sparse_categorical_crossentropy"')
-    if isinstance(loss, dict) and (loss.get("config") or {}).get("from_logits"):
+    if isinstance(loss, dict) and isinstance(loss.get("config"), dict) and loss["config"].get("from_logits"):
         raise CheckFailed(
             "compile_setting_differs",
             what="loss",
