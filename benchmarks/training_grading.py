@@ -30,6 +30,8 @@ TRAINING_CELLS = {
     "losses": ("train_with_custom_loss",),
     "layers": ("train_MLP",),
     "callbacks": ("run_training",),
+    "first_network": ("train_linear", "train_classifier"),
+    "cnn": ("train_cnn",),
 }
 TARGET_SECONDS = {"cnn": 180.0}  # every other assignment: 90 s
 DEFAULT_TARGET = 90.0
