@@ -3,7 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import sys
 from pathlib import Path
+
+NBGRADER_OPTION = re.compile(r"--[A-Za-z_][\w]*\.[A-Za-z_]\w*=.*")
+
+
+def autograde_command(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, overrides: tuple[str, ...]
+) -> None:
+    from autograder.batch import Batch, BatchError, summary
+
+    try:
+        batch = Batch(
+            args.course,
+            args.assignment,
+            students=args.student,
+            jobs=args.jobs,
+            engine="dask" if args.dask else "processes",
+            scheduler=args.scheduler,
+            worker_course=args.worker_course,
+            force=args.force,
+            cache=not args.no_cache,
+            overrides=overrides,
+        )
+        result = batch.run()
+    except BatchError as error:
+        parser.exit(2, f"autograder autograde: {error}\n")
+    print(summary(result, batch.coursedir.db_url))
+    sys.stdout.flush()
+    parser.exit(result.exit_status)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -13,6 +44,35 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--dir", type=Path, default=Path("demo-class"), help="where to build it (replaced)")
     data = commands.add_parser("data", help="link the offline data sets where Keras and SciPy look for them")
     data.add_argument("--ascent", help="path to ascent.dat (default: ../shared/data/ascent.dat)")
+    autograde = commands.add_parser(
+        "autograde",
+        help="grade an assignment's submissions in parallel (resumable, with a content cache)",
+        description="Grade the submissions in submitted/*/ASSIGNMENT as `nbgrader autograde` does (same judge, "
+        "same gradebook rows and autograded notebooks), in parallel worker processes or on a Dask cluster. "
+        "Students graded before from the same files by the same judge are skipped unless --force. "
+        "nbgrader options such as --JudgeExecute.timeout=60 are passed on. Exit status: 0 all graded, "
+        "1 some failed (each has a row of zeros with the reason), 2 nothing could start, 130 interrupted.",
+    )
+    autograde.add_argument("assignment", metavar="ASSIGNMENT")
+    autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    autograde.add_argument(
+        "--jobs", "-j", type=int, default=os.cpu_count() or 1, help="workers (default: cores)"
+    )
+    engine = autograde.add_mutually_exclusive_group()
+    engine.add_argument("--dask", action="store_true", help="judge on a local Dask cluster of --jobs workers")
+    engine.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="judge on this Dask cluster's workers")
+    autograde.add_argument(
+        "--worker-course",
+        metavar="DIR",
+        help="where the workers find the course files (default: the same path)",
+    )
+    autograde.add_argument(
+        "--force", action="store_true", help="grade again the students that are up to date"
+    )
+    autograde.add_argument("--no-cache", action="store_true", help="judge every notebook, even a duplicate")
+    autograde.add_argument(
+        "--course", type=Path, default=Path("."), help="the course directory (default: here)"
+    )
     report = commands.add_parser("report", help="write a class report (HTML and CSVs) from the gradebook")
     report.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: every assignment")
     report.add_argument("--course", type=Path, default=Path("."), help="the course directory (default: here)")
@@ -33,8 +93,13 @@ def main(argv: list[str] | None = None) -> None:
         "--course", type=Path, default=Path("."), metavar="DIR", help="the course directory (default: here)"
     )
     roster_import.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
+    args, extra = parser.parse_known_args(argv)
+    unknown = [arg for arg in extra if not (args.command == "autograde" and NBGRADER_OPTION.fullmatch(arg))]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "autograde":
+        autograde_command(parser, args, tuple(extra))
+    elif args.command == "demo":
         from autograder import demo as demo_module
 
         demo_module.run(args.dir.resolve())

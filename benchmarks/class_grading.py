@@ -1,0 +1,155 @@
+"""Grading a whole class: stock serial `nbgrader autograde` against `autograder autograde`.
+
+A synthetic class of N students is made from the test corpora, a realistic mix: reference-like
+(the reference with a comment of the student's own, so not a byte-identical copy), partly
+wrong (the corpus's classic mistakes), blank (the release handed back), tampering, broken
+files (not JSON, empty) and exact duplicates of earlier students. The same class is graded
+in one run by
+
+* stock nbgrader, serially (the baseline),
+* ``autograder autograde --jobs 2 --no-cache``,
+* ``autograder autograde --dask --jobs 2 --no-cache`` (a local Dask cluster of 2 workers),
+
+and a second class, half of it duplicates, by stock nbgrader and by ``autograder autograde
+--jobs 2`` with an empty cache. It prints wall times, their ratios to stock serial time on the
+same class, and whether every gradebook row is identical to stock nbgrader's. Run as root
+(the sandbox needs it), on an otherwise idle machine:
+
+    .venv/bin/python benchmarks/class_grading.py [--assignment activations] [--students 40] [--part all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from conftest import CORPORA
+from test_batch import gradebook_rows, sqlite
+
+from autograder.classroom import Classroom
+
+TARGETS = {"jobs 2, no cache": 0.6, "jobs 2, cache, 50% duplicates": 0.35}
+BENCH_ROOT = Path("/var/lib/autograder/benchmarks")
+
+
+def synthetic_class(
+    root: Path, assignment: str, students: int, duplicates: float, seed: int = 0
+) -> Classroom:
+    """A course in ``root`` with ``students`` submissions, ``duplicates`` of them exact copies."""
+    rng = random.Random(seed)
+    classroom = Classroom(root)
+    classroom.nbgrader("generate_assignment", assignment, "--force")
+    reference = classroom.reference_cells(assignment)
+    corpus = CORPORA[assignment].build(str(root), reference)
+    wrong = [s for name, s in corpus.items() if not name.startswith(("tamper", "fault")) and not s.slow]
+    tampering = [s for name, s in corpus.items() if name.startswith("tamper") and not s.slow]
+    copies = round(students * duplicates)
+    originals = students - copies
+    kinds = ["reference_like"] * 4 + ["wrong"] * 3 + ["blank", "tampering", "broken"]
+    made: list[Path] = []
+    for index in range(originals):
+        student = f"student{index:03d}"
+        kind = kinds[index % len(kinds)]
+        if kind == "reference_like":
+            first = next(iter(reference))
+            cells = {**reference, first: reference[first] + f"\n# my solution, {student}\n"}
+            path = classroom.submit(student, assignment, cells)
+        elif kind == "wrong":
+            submission = rng.choice(wrong)
+            path = classroom.submit(
+                student, assignment, {**reference, **submission.cells}, edit=submission.edit
+            )
+        elif kind == "tampering" and tampering:
+            submission = rng.choice(tampering)
+            path = classroom.submit(
+                student, assignment, {**reference, **submission.cells}, edit=submission.edit
+            )
+        elif kind == "broken":
+            path = classroom.submit(student, assignment, {})
+            path.write_bytes(b"" if index % 2 else b'{"cells": [')
+        else:
+            path = classroom.submit(student, assignment, {})
+        made.append(path.parent)
+    for index in range(copies):
+        source = made[rng.randrange(len(made))]
+        shutil.copytree(source, root / "submitted" / f"copy{index:03d}" / assignment)
+    return classroom
+
+
+def timed(command: list[str], classroom: Classroom) -> float:
+    started = time.perf_counter()
+    run = subprocess.run(
+        command, cwd=classroom.root, env=classroom.env(), capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if run.returncode not in (0, 1):  # 1: nbgrader or we report failed submissions, rows are written
+        raise RuntimeError(
+            f"{' '.join(command)} exited {run.returncode}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}"
+        )
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--assignment", default="activations")
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument(
+        "--part", choices=["all", "parallel", "cache"], default="all", help="parallel: the mixed class only"
+    )
+    args = parser.parse_args()
+    assignment, limits = args.assignment, list(CORPORA[args.assignment].limits)
+    bin_dir = Path(sys.executable).parent
+    stock = [str(bin_dir / "nbgrader"), "autograde", assignment, "--force", "--create", *limits]
+    ours = [str(bin_dir / "autograder"), "autograde", assignment, "--force", *limits]
+    shutil.rmtree(BENCH_ROOT, ignore_errors=True)
+    rows = []
+
+    if args.part in ("all", "parallel"):
+        rows += parallel_runs(stock, ours, assignment, args.students)
+    if args.part in ("all", "cache"):
+        rows += cache_runs(stock, ours, assignment, args.students)
+    print(f"\n{assignment}, {args.students} submissions (2 cores)")
+    print(f"{'run':52} {'seconds':>8} {'ratio':>6} {'target':>7} {'grades identical':>17}")
+    for label, seconds, base, identical in rows:
+        target = TARGETS.get(label)
+        print(
+            f"{label:52} {seconds:8.1f} {seconds / base:6.2f} {('<= ' + str(target)) if target else '':>7}"
+            f" {'yes' if identical else 'NO':>17}"
+        )
+
+
+def parallel_runs(stock: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
+    """Stock serial, --jobs 2 and a local Dask cluster on a class with 10% duplicates, cache off."""
+    mixed = synthetic_class(BENCH_ROOT / "mixed", assignment, students, duplicates=0.1)
+    baseline = timed(stock, mixed)
+    expected = gradebook_rows(sqlite(mixed), assignment)
+    rows = [("stock nbgrader autograde, serial", baseline, baseline, True)]
+    for label, extra in (("jobs 2, no cache", ["--jobs", "2", "--no-cache"]),
+                         ("local Dask, 2 workers, no cache", ["--dask", "--jobs", "2", "--no-cache"])):  # fmt: skip
+        seconds = timed(ours + extra, mixed)
+        rows.append((label, seconds, baseline, gradebook_rows(sqlite(mixed), assignment) == expected))
+    return rows
+
+
+def cache_runs(stock: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
+    """Stock serial and --jobs 2 with an empty cache on a class that is half duplicates."""
+    halves = synthetic_class(BENCH_ROOT / "duplicates", assignment, students, duplicates=0.5)
+    baseline = timed(stock, halves)
+    expected = gradebook_rows(sqlite(halves), assignment)
+    seconds = timed(ours + ["--jobs", "2"], halves)
+    identical = gradebook_rows(sqlite(halves), assignment) == expected
+    return [
+        ("stock nbgrader autograde, serial (50% duplicates)", baseline, baseline, True),
+        ("jobs 2, cache, 50% duplicates", seconds, baseline, identical),
+    ]
+
+
+if __name__ == "__main__":
+    main()
