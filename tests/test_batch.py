@@ -186,11 +186,11 @@ def test_a_changed_submission_is_graded_again_and_only_it(batch_class, stock):
 def test_the_cache_never_changes_a_grade(batch_class):
     """Graded again with the cache off, from scratch: every row is the same as with the cache."""
     before = gradebook_rows(sqlite(batch_class))
-    students = [DUPLICATE, "naive_sigmoid_overflows"]
+    students = [DUPLICATE]
     selected = [arg for student in students for arg in ("--student", student)]
     again = autograde(batch_class, "--jobs", "2", "--no-cache", "--force", *selected, *LIMITS)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "graded 2 (0 from the cache, 2 notebooks judged)" in again.stdout
+    assert "graded 1 (0 from the cache, 1 notebooks judged)" in again.stdout
     after = gradebook_rows(sqlite(batch_class))
     assert {s: after[s]["grades"] for s in students} == {s: before[s]["grades"] for s in students}
     assert (
@@ -227,8 +227,8 @@ def test_workers_without_the_course_give_rows_of_zeros_with_the_reason(stock, ou
     assert classroom.scores(ASSIGNMENT)["reference"]["total"] == 12.0
 
 
-def test_bad_input_is_refused_with_a_clear_message(stock, outside_tmp):
-    classroom = new_class(outside_tmp / "refusals-class", stock, ["reference"])
+def test_bad_input_is_refused_with_a_clear_message(batch_class):
+    classroom = batch_class
     unknown = autograde(classroom, "--student", "nobody")
     assert unknown.returncode == 2 and "no submission of activations from nobody" in unknown.stderr
     typo = autograde(classroom, "--jobz", "2")
@@ -254,6 +254,7 @@ def test_a_postgresql_gradebook_gets_the_rows_sqlite_gets(stock, outside_tmp):
     assert ours == {student: theirs[student] for student in students}
 
 
+@pytest.mark.slow  # CI time: the local Dask and failure paths are in CI
 def test_a_dask_scheduler_started_by_hand_grades_like_stock_nbgrader(stock, outside_tmp):
     """As a TA would on several machines: `dask scheduler`, `dask worker`, then --scheduler."""
     students = ["relu_returns_list"]
@@ -300,6 +301,7 @@ def children(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # CI time: failure rows are in CI (workers without the course)
 def test_a_killed_worker_costs_no_grade(stock, outside_tmp):
     """SIGKILL to the worker process mid-judging: a new worker judges its notebooks again, and the
     grades are stock nbgrader's."""
