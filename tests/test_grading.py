@@ -112,7 +112,7 @@ def test_graded_cells_never_run_in_the_student_kernel(graded_classes, assignment
             assert "visible checks passed" not in str(cell.outputs)
 
 
-@pytest.mark.slow  # CI time: tests/test_batch.py regrades without the cache and compares every row
+@pytest.mark.slow  # CI time: tests/test_batch.py compares every row of a second grading with stock's
 def test_grading_the_same_notebooks_again_gives_identical_verdicts(graded_classes):
     """Derandomized hypothesis and seeded kernels: a regrade changes no score and no feedback."""
     graded = graded_classes("activations")
