@@ -35,6 +35,18 @@ class SavedModel:
     compile_config: dict[str, Any]
 
 
+def compile_setting_name(value: Any) -> str | None:
+    """A compile setting (loss, optimizer, metric) as saved: "sgd", {"class_name": "SGD", ...},
+    or a function by name; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if value.get("class_name") == "function":
+            return str(value.get("config"))
+        return str(value.get("class_name"))
+    return None
+
+
 def tensorflow_activation_aliases() -> dict[str, Any]:
     """Keras's own functions under the names TensorFlow's save under: ``activation=tf.nn.softmax``
     (the course notes' spelling) is saved as the function ``softmax_v2``, which safe mode does not

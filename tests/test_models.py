@@ -34,3 +34,22 @@ def test_a_regular_file_is_read_up_to_one_byte_past_the_limit(tmp_path):
     (tmp_path / "model.keras").write_bytes(b"x" * 50)
     assert read_regular_file(tmp_path / "model.keras", 100) == b"x" * 50
     assert len(read_regular_file(tmp_path / "model.keras", 10)) == 11  # the caller sees it is too big
+
+
+def test_compile_settings_are_named_as_keras_saves_them():
+    """The three spellings a course's students use: a string, a loss object, a plain function."""
+    import keras
+
+    from autograder.models import compile_setting_name
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(),
+        loss=keras.losses.SparseCategoricalCrossentropy(),
+        metrics=["accuracy", keras.metrics.sparse_categorical_accuracy],
+    )
+    saved = model.get_compile_config()
+    assert compile_setting_name(saved["optimizer"]) == "SGD"
+    assert compile_setting_name(saved["loss"]) == "SparseCategoricalCrossentropy"
+    assert [compile_setting_name(m) for m in saved["metrics"]] == ["accuracy", "sparse_categorical_accuracy"]
+    assert compile_setting_name(42) is None

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 from autograder import datasets
 from autograder.checks import CheckFailed, check, expect_close, show
 from autograder.feedback import message
-from autograder.models import SavedModel, saved_model
+from autograder.models import SavedModel, compile_setting_name, saved_model
 from solutions.cnn import reference
 
 IMAGES = st.integers(1, 4).flatmap(lambda n: hnp.arrays(np.uint8, (n, 28, 28)))
@@ -72,13 +72,6 @@ def loaded(built) -> SavedModel:
     return built
 
 
-def loss_name(loss) -> str | None:
-    """The saved loss: "sparse_categorical_crossentropy", {"class_name": ...} or a function by name."""
-    if isinstance(loss, dict):
-        return str(loss.get("config") if loss.get("class_name") == "function" else loss.get("class_name"))
-    return loss if isinstance(loss, str) else None
-
-
 @check(cell="test_build_cnn", title="architecture")
 def test_conv_pool_flatten_dense_softmax(built):
     model = loaded(built).model
@@ -104,7 +97,7 @@ def test_conv_pool_flatten_dense_softmax(built):
 @check(cell="test_build_cnn", title="compiled")
 def test_compiled_for_integer_labels(built):
     loss = loaded(built).compile_config.get("loss")
-    name = loss_name(loss)
+    name = compile_setting_name(loss)
     if name not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
         raise CheckFailed("wrong_compile", got=show(name), expected="'sparse_categorical_crossentropy'")
     if isinstance(loss, dict) and isinstance(loss.get("config"), dict) and loss["config"].get("from_logits"):

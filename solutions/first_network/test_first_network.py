@@ -19,7 +19,7 @@ from autograder import datasets
 from autograder.checks import CheckFailed, check, show
 from autograder.codec import Handle
 from autograder.feedback import message
-from autograder.models import SavedModel, saved_model
+from autograder.models import SavedModel, compile_setting_name, saved_model
 from autograder.student import KernelGone
 from solutions.first_network import reference
 
@@ -123,17 +123,6 @@ def expect_activation(layer, index: int, name: str) -> None:
         )
 
 
-def setting_name(value: Any) -> str | None:
-    """A compile setting as saved: "sgd", or {"class_name": "SGD", ...}, or a function by name."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        if value.get("class_name") == "function":
-            return str(value.get("config"))
-        return str(value.get("class_name"))
-    return None
-
-
 def compile_settings(saved: SavedModel, name: str) -> dict[str, Any]:
     if not saved.compile_config:
         raise CheckFailed("not_compiled", name=name)
@@ -141,7 +130,7 @@ def compile_settings(saved: SavedModel, name: str) -> dict[str, Any]:
 
 
 def expect_setting(what: str, got: Any, allowed: frozenset[str] | set[str], expected: str) -> None:
-    name = setting_name(got)
+    name = compile_setting_name(got)
     if name is None or reference.canonical(name) not in allowed:
         raise CheckFailed("compile_setting_differs", what=what, got=show(name), expected=expected)
 
@@ -233,7 +222,7 @@ def test_classifier_compiled_with_adam_sparse_crossentropy_accuracy(student):
             expected='"sparse_categorical_crossentropy" (the softmax layer already gives probabilities)',
         )
     metrics = settings.get("metrics")
-    names = [setting_name(m) for m in metrics] if isinstance(metrics, list) else []
+    names = [compile_setting_name(m) for m in metrics] if isinstance(metrics, list) else []
     if not any(n is not None and reference.canonical(n) in reference.CLASSIFIER_METRICS for n in names):
         raise CheckFailed(
             "compile_setting_differs", what="metrics", got=show(metrics), expected='["accuracy"]'
