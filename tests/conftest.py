@@ -22,24 +22,30 @@ import layers_corpus
 import losses_corpus
 import pytest
 from corpus import Submission
+from hypothesis import settings
 
 from autograder.classroom import Classroom, reference_cells, repo_root
+
+# The grading batches keep both cores busy while other tests run: how long an example takes is not
+# what these tests are about (the judge sets its own hypothesis settings).
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 
 @dataclass(frozen=True)
 class Corpus:
     full: dict[str, float]  # points per graded cell
     build: Callable[[str, dict[str, str]], dict[str, Submission]]  # (course root, reference cells) -> corpus
-    limits: tuple[str, ...]  # nbgrader options for this batch
-    # Generous time limits: the batch may be graded while another such batch grades (the two cores are
-    # shared, which slows it but cannot change a score). Batches with tight limits grade alone.
-    alongside: bool = False
+    # nbgrader options for this batch. Batches grade two at a time, so each limit leaves room for the
+    # two cores being shared (which slows a batch but must not change a score).
+    limits: tuple[str, ...]
     # Titles of checks that only ``slow`` submissions fail: without --slow, no graded submission can.
     failed_only_by_slow: frozenset[str] = frozenset()
 
 
 CORPORA = {
-    # Short limits keep the hostile submissions cheap; the judge's defaults are far larger.
+    # Short limits keep the hostile submissions cheap (the judge's defaults are far larger); its
+    # functions answer in milliseconds, so a shared core is still far inside them.
     "activations": Corpus(
         activations_corpus.FULL,
         lambda root, reference: {
@@ -53,25 +59,21 @@ CORPORA = {
         losses_corpus.FULL,
         lambda root, reference: {**losses_corpus.WRONG, **losses_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
-        alongside=True,
     ),
     "layers": Corpus(
         layers_corpus.FULL,
         lambda root, reference: {**layers_corpus.WRONG, **layers_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
-        alongside=True,
     ),
     "callbacks": Corpus(
         callbacks_corpus.FULL,
         lambda root, reference: {**callbacks_corpus.WRONG, **callbacks_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=60"),
-        alongside=True,
     ),
     "cnn": Corpus(
         cnn_corpus.FULL,
         lambda root, reference: {**cnn_corpus.WRONG, **cnn_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=900", "--JudgeExecute.call_timeout=60"),
-        alongside=True,
         failed_only_by_slow=cnn_corpus.FAILED_ONLY_BY_SLOW,
     ),
     # Every submission that trains both models takes about a minute: only those that fail fast are in CI.
@@ -79,13 +81,11 @@ CORPORA = {
         first_network_corpus.FULL,
         lambda root, reference: {**first_network_corpus.WRONG, **first_network_corpus.tampering(reference)},
         ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=30"),
-        alongside=True,
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,
         lambda root, reference: convolution_corpus.wrong(reference),
         ("--JudgeExecute.timeout=60", "--JudgeExecute.call_timeout=30"),
-        alongside=True,
     ),
 }
 
@@ -162,9 +162,9 @@ def graded_classes(outside_tmp: Path, pytestconfig: pytest.Config) -> Iterator[C
     """``graded_classes(assignment)``: the reference, an untouched release notebook and the
     assignment's corpus, autograded together in one ``nbgrader autograde`` batch (built once).
 
-    Asking for one ``alongside`` batch starts all of them, two at a time (one batch keeps about
-    one core busy: the kernel and the checks take turns); any other batch grades alone. Submissions
-    marked ``slow`` are left out of the batch unless pytest runs with ``--slow``."""
+    Asking for one batch starts all of them, two at a time, the asked-for one first (one batch
+    keeps about one core busy: the kernel and the checks take turns). Submissions marked ``slow``
+    are left out of the batch unless pytest runs with ``--slow``."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
     grading: dict[str, Future[GradedClass]] = {}
     lock = threading.Lock()
@@ -199,21 +199,16 @@ def graded_classes(outside_tmp: Path, pytestconfig: pytest.Config) -> Iterator[C
         classroom.nbgrader("autograde", assignment, "--force", "--create", *corpus.limits)
         return GradedClass(assignment, classroom, submissions, classroom.scores(assignment))
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    pool = ThreadPoolExecutor(max_workers=2)
 
-        def build(assignment: str) -> GradedClass:
-            with lock:
-                if assignment not in grading:
-                    if CORPORA[assignment].alongside:
-                        for other, corpus in CORPORA.items():
-                            if corpus.alongside and other not in grading:
-                                grading[other] = pool.submit(grade, other)
-                    else:
-                        for running in grading.values():
-                            running.exception()  # wait: nothing else grades meanwhile
-                        done: Future[GradedClass] = Future()
-                        done.set_result(grade(assignment))
-                        grading[assignment] = done
-            return grading[assignment].result()
+    def build(assignment: str) -> GradedClass:
+        with lock:
+            if not grading:
+                for name in sorted(CORPORA, key=lambda name: name != assignment):
+                    grading[name] = pool.submit(grade, name)
+        return grading[assignment].result()
 
+    try:
         yield build
+    finally:  # a run of a few tests waits for the batches being graded, not for the rest
+        pool.shutdown(cancel_futures=True)

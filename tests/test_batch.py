@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -134,11 +135,22 @@ def test_an_interrupted_batch_says_so_and_keeps_what_it_graded(batch_class):
     assert "interrupted: what was graded is saved" in out
 
 
+def count(summary: str, what: str) -> int:
+    """A number from the run's summary line, e.g. ``count(out, "graded")``."""
+    found = re.search(rf"\b{what} (\d+)", summary)
+    assert found, summary
+    return int(found.group(1))
+
+
 def test_the_resumed_batch_grades_only_what_was_left(batch_class):
+    """Whoever the interrupted run recorded is up to date; the others, and only they, are graded."""
+    _, interrupted = batch_class.interrupted
     resumed = batch_class.resumed
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    up_to_date = int(resumed.stdout.split("up to date ")[1].split(",")[0])
-    assert 1 <= up_to_date < len(STUDENTS) + 1, resumed.stdout
+    recorded = count(interrupted, "graded")
+    assert 1 <= recorded < len(STUDENTS) + 1, interrupted
+    assert count(resumed.stdout, "up to date") == recorded, resumed.stdout
+    assert count(resumed.stdout, "graded") == len(STUDENTS) + 1 - recorded, resumed.stdout
 
 
 def test_parallel_grading_writes_the_gradebook_rows_stock_nbgrader_writes(batch_class, stock):
