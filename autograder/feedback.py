@@ -113,6 +113,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Summaries and grader-side problems.
     "same_as_above": {"zh": "（同上）", "en": "(same as above)"},
     "failing_input": {"zh": "最小的出错输入：{input}", "en": "smallest failing input: {input}"},
+    "unreliable": {
+        "zh": "同一个输入再算一次时却通过了：你的代码是否依赖随机数、时间或上一次调用留下的状态？",
+        "en": "the same input passed when run again: does your code depend on chance, the clock or "
+        "state left by an earlier call?",
+    },
     # Losses and trained models (solutions/losses).
     "not_scalar": {
         "zh": "返回的形状是 {got}：损失应是一个数（0 维张量），请对所有元素取平均。",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.errors import FlakyFailure
 
 from autograder.checks import CheckFailed, show
 from autograder.student import Raised, StudentKernel, StudentProblem
@@ -89,7 +90,16 @@ def _failure(excinfo: pytest.ExceptionInfo | None) -> dict[str, Any]:
     """The structured reason a check failed, for feedback."""
     if excinfo is None:
         return {"key": "grader_error", "fields": {"detail": "no exception recorded"}}
-    error = excinfo.value
+    return failure_of(excinfo.value)
+
+
+def failure_of(error: BaseException) -> dict[str, Any]:
+    """The structured reason for one exception a check raised."""
+    if isinstance(error, FlakyFailure) and error.exceptions:
+        # The check failed, then passed when hypothesis ran the same input again: the student's
+        # code depends on chance, the clock or state left by an earlier call. Its first failure
+        # is what the student can act on, with a word on why it did not happen twice.
+        return {**failure_of(error.exceptions[0]), "unreliable": True}
     if isinstance(error, CheckFailed):
         fields = {k: str(v) for k, v in error.fields.items()}
         return {

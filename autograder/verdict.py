@@ -81,6 +81,8 @@ def failure_lines(failure: dict[str, Any], languages: Sequence[str]) -> list[str
     lines = text.splitlines()
     if failure.get("input"):
         lines += feedback.message("failing_input", languages, input=failure["input"]).splitlines()
+    if failure.get("unreliable"):
+        lines += feedback.message("unreliable", languages).splitlines()
     return lines
 
 

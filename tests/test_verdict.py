@@ -101,3 +101,30 @@ def test_no_failure_message_expects_the_input_among_its_fields():
         for key, texts in MESSAGES.items()
     }
     assert [key for key, names in fields.items() if "input" in names] == ["failing_input"]
+
+
+def test_a_check_that_fails_once_then_passes_says_why_not_grader_error():
+    """Hypothesis replays a failing input; if it then passes (the code depends on chance or on state
+    from an earlier call) it raises FlakyFailure: the student reads the first failure and a hint."""
+    from hypothesis import settings
+    from hypothesis.errors import FlakyFailure
+
+    from autograder.checks import CheckFailed
+    from autograder.pytest_plugin import failure_of
+    from autograder.verdict import failure_lines
+
+    calls = []
+
+    @settings(database=None, derandomize=True)
+    @given(st.integers())
+    def remembers_its_first_call(x):
+        calls.append(x)
+        if len(calls) == 1:
+            raise CheckFailed("wrong_type", got="list")
+
+    with pytest.raises(FlakyFailure) as raised:
+        remembers_its_first_call()
+    failure = failure_of(raised.value)
+    assert failure["key"] == "wrong_type" and failure["unreliable"] is True
+    lines = failure_lines(failure, ["en"])
+    assert "list" in lines[0] and "passed when run again" in lines[-1]
