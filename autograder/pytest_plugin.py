@@ -11,6 +11,7 @@ the checks that never reported count as failed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,18 @@ def student(request: pytest.FixtureRequest) -> StudentKernel:
     )
     yield kernel
     kernel.close()
+
+
+@pytest.fixture(autouse=True)
+def _check_in_progress(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tell the student kernel which check is calling (see ``StudentKernel.check``)."""
+    if "student" not in request.fixturenames:
+        yield
+        return
+    student = request.getfixturevalue("student")
+    student.check = request.node.nodeid
+    yield
+    student.check = ""
 
 
 def _failure(excinfo: pytest.ExceptionInfo | None) -> dict[str, Any]:

@@ -93,6 +93,10 @@ class StudentKernel:
         self.work_dir = Path(work_dir) if work_dir else None  # where the kernel can save files for checks
         self.gone_reason: str | None = None
         self.timed_out: set[str] = set()  # what ran out of time once is not waited for again
+        # The check now running (set by the judge's pytest plugin). Within one check a method that
+        # ran out of time is not waited for again on another object of the same class: a check
+        # that makes a fresh callback per hypothesis example would otherwise wait once per example.
+        self.check = ""
 
     def close(self) -> None:
         self.client.stop_channels()
@@ -225,15 +229,17 @@ class StudentKernel:
         """Send a request about ``name``; turn every way it can fail into a StudentProblem."""
         if self.gone_reason:
             raise KernelGone(name, self.gone_reason)
-        key = f"{name}#{request.get('handle', '')}"  # kept objects of one class time out one by one
-        if key in self.timed_out:
+        keys = {f"{name}#{request.get('handle', '')}"}  # across checks, kept objects time out one by one
+        if self.check:
+            keys.add(f"{self.check}::{name}")
+        if keys & self.timed_out:
             raise TimedOut(name, f"an earlier call ran past {self.call_timeout:g} s")
         if not self._alive():
             self.gone_reason = "the kernel process has exited"
             raise KernelGone(name, self.gone_reason)
         reply, stdout = self._request(request, self.call_timeout)
         if reply is None:
-            self.timed_out.add(key)
+            self.timed_out |= keys
             self._interrupt()
             late, _ = self._request({"op": "ping"}, 10.0)
             if late is None:

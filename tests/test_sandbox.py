@@ -54,6 +54,10 @@ class Counter:
     def add(self, n):
         self.value += n
         return self.value
+class Hangs:
+    def on_epoch_end(self, epoch, logs=None):
+        while True:
+            pass
 def type_of(obj):
     return type(obj).__name__
 import tensorflow as tf  # imported up front: a cold import can outlast the fixture's 3 s call limit
@@ -161,6 +165,25 @@ def test_calls_pass_arrays_and_report_what_went_wrong(kernel):
     with pytest.raises(TimedOut):  # not waited for a second time
         student.call("slow", 1)
     assert student.call("double", 2).value == 4  # the interrupt left the kernel usable
+
+
+def test_within_one_check_a_method_that_hung_is_not_waited_for_on_a_new_object(kernel):
+    """A check that makes a fresh callback per hypothesis example waits for a hanging method once,
+    not once per example; the next check, which may call it differently, waits again."""
+    student, _, _ = kernel
+    student.check = "test_callbacks.py::test_stops_above_threshold"
+    try:
+        with pytest.raises(TimedOut, match="no answer within"):
+            student.call(student.call("Hangs", keep=True).value, 0, method="on_epoch_end")
+        second = student.call("Hangs", keep=True).value
+        with pytest.raises(TimedOut, match="an earlier call ran past"):
+            student.call(second, 0, method="on_epoch_end")
+        student.check = "test_callbacks.py::test_keeps_training_below_threshold"
+        with pytest.raises(TimedOut, match="no answer within"):
+            student.call(second, 0, method="on_epoch_end")
+    finally:
+        student.check = ""
+    assert student.call("double", 2).value == 4  # the interrupts left the kernel usable
 
 
 def test_objects_stay_in_the_kernel_and_are_used_through_handles(kernel):
