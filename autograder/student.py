@@ -78,6 +78,11 @@ def _encoded(args: tuple, kwargs: dict) -> dict:
 class StudentKernel:
     """Calls functions defined in a student's kernel, by name, with data arguments."""
 
+    # The check now running (set by the judge's pytest plugin). Within one check a method that ran
+    # out of time is not waited for again on another object of the same class: a check that makes
+    # a fresh callback per hypothesis example would otherwise wait once per example.
+    check: str = ""
+
     def __init__(
         self,
         connection_file: str,
@@ -93,10 +98,6 @@ class StudentKernel:
         self.work_dir = Path(work_dir) if work_dir else None  # where the kernel can save files for checks
         self.gone_reason: str | None = None
         self.timed_out: set[str] = set()  # what ran out of time once is not waited for again
-        # The check now running (set by the judge's pytest plugin). Within one check a method that
-        # ran out of time is not waited for again on another object of the same class: a check
-        # that makes a fresh callback per hypothesis example would otherwise wait once per example.
-        self.check = ""
 
     def close(self) -> None:
         self.client.stop_channels()
