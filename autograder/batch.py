@@ -25,6 +25,7 @@ import copy
 import glob
 import logging
 import multiprocessing
+import os
 import shutil
 import tempfile
 import time
@@ -97,6 +98,7 @@ class BatchResult:
     up_to_date: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     judged_notebooks: int = 0
+    at_once: int = 0  # notebooks judged at the same time (--jobs, or the cluster's worker threads)
     worker_deaths: int = 0
     interrupted: bool = False
     seconds: float = 0.0
@@ -122,7 +124,7 @@ class Batch:
         assignment: str,
         *,
         students: list[str] | None = None,
-        jobs: int = 2,
+        jobs: int | None = None,
         engine: str = "processes",
         scheduler: str | None = None,
         worker_course: str | None = None,
@@ -135,7 +137,9 @@ class Batch:
             raise BatchError(f"no nbgrader_config.py in {self.course_root}: is it the course directory?")
         self.assignment = assignment
         self.wanted = students
-        self.jobs = max(1, jobs)
+        # Notebooks judged at once (twice as many are kept in flight). None: this machine's cores, or
+        # with a scheduler the cluster's worker threads, counted when the run starts.
+        self.jobs = max(1, jobs) if jobs else None if scheduler else os.cpu_count() or 1
         self.engine = "dask" if scheduler else engine
         self.scheduler = scheduler
         self.worker_course = worker_course or str(self.course_root)
@@ -250,6 +254,8 @@ class Batch:
         with contextlib.ExitStack() as stack:
             if self.scheduler:
                 client = stack.enter_context(Client(self.scheduler))
+                if self.jobs is None:
+                    self.jobs = max(1, sum(client.nthreads().values()))
             else:
                 cluster = stack.enter_context(
                     LocalCluster(
@@ -327,6 +333,7 @@ class Batch:
             show()
         try:
             with self.executor() as pool:
+                result.at_once = self.jobs or 1
                 while todo or running:
                     while todo and len(running) < 2 * self.jobs:
                         name = todo.popleft()
@@ -430,6 +437,7 @@ def summary(result: BatchResult, gradebook: str) -> str:
             f"{result.assignment}: {result.submissions} submissions; graded {len(result.graded)}"
             f" ({len(result.from_cache)} from the cache, {result.judged_notebooks} notebooks judged),"
             f" up to date {len(result.up_to_date)}, failed {len(result.failed)}; {duration(result.seconds)}"
+            + (f", {result.at_once} at a time" if result.judged_notebooks else "")
         )
     ]
     if result.worker_deaths:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
@@ -56,7 +55,11 @@ def main(argv: list[str] | None = None) -> None:
     autograde.add_argument("assignment", metavar="ASSIGNMENT")
     autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
     autograde.add_argument(
-        "--jobs", "-j", type=int, default=os.cpu_count() or 1, help="workers (default: cores)"
+        "--jobs",
+        "-j",
+        type=int,
+        help="notebooks judged at once (default: this machine's cores; with --scheduler, the cluster's "
+        "worker threads when the run starts)",
     )
     engine = autograde.add_mutually_exclusive_group()
     engine.add_argument("--dask", action="store_true", help="judge on a local Dask cluster of --jobs workers")

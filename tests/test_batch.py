@@ -217,6 +217,7 @@ def test_a_local_dask_cluster_grades_like_stock_nbgrader(stock, outside_tmp):
     classroom = new_class(outside_tmp / "dask-class", stock, students)
     run = autograde(classroom, "--dask", "--jobs", "2", *LIMITS)
     assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 at a time" in run.stdout
     ours = gradebook_rows(sqlite(classroom))
     theirs = gradebook_rows(sqlite(stock))
     assert ours == {student: theirs[student] for student in students}
@@ -298,6 +299,7 @@ def test_a_dask_scheduler_started_by_hand_grades_like_stock_nbgrader(stock, outs
                 process.terminate()
                 process.wait(timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 at a time" in run.stdout  # no --jobs: as many as the cluster's worker threads
     ours = gradebook_rows(sqlite(classroom))
     assert ours == {student: gradebook_rows(sqlite(stock))[student] for student in students}
 
