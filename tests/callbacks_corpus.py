@@ -152,4 +152,21 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
             "called with the callback, and the grader's own measure of the model is 0.06",
             feedback="does not pass AccuracyThresholdCallback to fit",
         ),
+        # A hole, kept here so it stays seen (docs/trust-model.md, "Still open"): History.params is the
+        # kernel's word, so the real run's share is earned without a working callback.
+        "tamper_history_params": Submission(
+            {
+                "AccuracyThresholdCallback": callback(key='"acc"'),
+                "train_until_threshold": train(
+                    FIT.replace("return model.fit", "history = model.fit").replace("max_epochs", "8")
+                    + '    history.params["epochs"] = max_epochs  # as if the callback had stopped 50\n'
+                    "    return history\n"
+                ),
+            },
+            lost={"test_AccuracyThresholdCallback": 3.0},
+            why="TF1's logs['acc'] never stops, but fit(epochs=8) with the callback passed ends where a working "
+            "one would and params['epochs'] is overwritten to max_epochs: the real run's checks pass (a hole; "
+            "the callback's own checks and the grader's accuracy measure still judge the work)",
+            feedback="TensorFlow 1's key",
+        ),
     }
