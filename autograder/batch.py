@@ -47,6 +47,7 @@ from autograder.judged_store import JudgedStore, judge_fingerprint, notebook_key
 from autograder.preprocessors.judge import JudgeExecute
 from autograder.preprocessors.replay import ReplayJudged
 from autograder.progress import Progress
+from autograder.sandbox import SandboxedKernelManager, course_location_problem
 
 CACHE_FOLDER = ".autograder-cache"
 LOG_FILE = "autograder.log"
@@ -147,6 +148,10 @@ class Batch:
         self.cache = cache
         self.overrides = tuple(overrides)
         self.config = course_config(str(self.course_root), self.overrides)
+        if SandboxedKernelManager(config=self.config).sandboxed:
+            problem = course_location_problem(self.course_root)
+            if problem:
+                raise BatchError(problem)
         steps = list(self.config.Autograde.get("autograde_preprocessors", []))
         self.record_steps = [ReplayJudged if step is JudgeExecute else step for step in steps]
         if JudgeExecute not in steps:

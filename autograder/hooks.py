@@ -15,8 +15,9 @@ from autograder.sandbox import SandboxUnavailable, sandbox_problem
 _sandbox_checked = False
 
 
-def check_sandbox() -> None:
-    """Raise SandboxUnavailable (stopping nbgrader) when student kernels cannot be sandboxed.
+def check_sandbox(course_root: str) -> None:
+    """Raise SandboxUnavailable (stopping nbgrader) when student kernels cannot be sandboxed, or
+    could not see ``course_root``.
 
     Checked once per nbgrader process, with the running application's configuration, so
     ``--SandboxedKernelManager.sandbox=off`` on the command line counts.
@@ -25,7 +26,7 @@ def check_sandbox() -> None:
     if _sandbox_checked:
         return
     config = Application.instance().config if Application.initialized() else None
-    reason = sandbox_problem(config)
+    reason = sandbox_problem(config, course_root)
     if reason:
         if config is not None:
             Application.instance().log.critical("Grading stopped: %s", reason)
@@ -35,5 +36,5 @@ def check_sandbox() -> None:
 
 def before_autograde(assignment: str, student: str, notebooks: list[str], course_root: str) -> None:
     """Bind ``course_root`` with ``functools.partial``; nbgrader passes the rest as keywords."""
-    check_sandbox()
+    check_sandbox(course_root)
     add_missing_notebooks(assignment, student, notebooks, course_root)

@@ -39,6 +39,10 @@ PROBE_STARTUP = "__import__('autograder.probe').probe.install()"
 KERNEL_READABLE = {"autograder", "release", ".venv", ".cache", "docs", "README.md", "pyproject.toml"}
 
 
+# Scratch directories each sandboxed kernel gets empty and private (tmpfs in its mount namespace).
+PRIVATE_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
+
+
 class SandboxUnavailable(BaseException):
     """Student kernels cannot be sandboxed here: stop the whole batch.
 
@@ -286,7 +290,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         size = parse_bytes(self.tmp_size)
         script = "set -e\n" + "".join(
             f"mount -t tmpfs -o size={size},mode=1777,nosuid,nodev tmpfs {d}\n"
-            for d in ("/tmp", "/var/tmp", "/dev/shm")
+            for d in PRIVATE_SCRATCH
         )
         script += "".join(f"echo $$ > {shlex.quote(str(procs))}\n" for procs in cgroup_procs)
         script += 'exec "$@"'
@@ -386,10 +390,35 @@ class SandboxedKernelManager(AsyncKernelManager):
         )
 
 
-def sandbox_problem(config: Config | None = None) -> str | None:
-    """Why student kernels cannot be sandboxed with this configuration, or None (see ``preflight``)."""
+def course_location_problem(course_root: str | os.PathLike) -> str | None:
+    """Why a sandboxed kernel could not see the course directory, or None.
+
+    A kernel's /tmp, /var/tmp and /dev/shm are empty ones of its own, so a course under them is
+    invisible to it: the data caches linked from the course vanish and every training cell fails on
+    a download. Grading from there must stop before anything is written, saying why.
+    """
+    real = Path(course_root).resolve()
+    for scratch in PRIVATE_SCRATCH:
+        base = Path(scratch).resolve()
+        if real == base or base in real.parents:
+            return (
+                f"the course directory {real} is under {scratch}, which every sandboxed student kernel "
+                f"replaces with an empty {scratch} of its own: the kernels would not see the course's data "
+                "caches, and every cell that loads Fashion-MNIST or ascent would fail on a download. Move "
+                "the course directory elsewhere (for example /srv/course or a home directory) and grade there."
+            )
+    return None
+
+
+def sandbox_problem(config: Config | None = None, course_root: str | os.PathLike | None = None) -> str | None:
+    """Why student kernels cannot be sandboxed with this configuration (see ``preflight``) or cannot
+    see ``course_root`` (see ``course_location_problem``), or None."""
     manager = SandboxedKernelManager(config=config) if config is not None else SandboxedKernelManager()
     try:
+        if manager.sandboxed and course_root is not None:
+            problem = course_location_problem(course_root)
+            if problem:
+                return problem
         return manager.preflight()
     finally:
         manager._release()

@@ -8,8 +8,10 @@ the gradebook or the batch.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from faults_corpus import PLANTED
@@ -71,3 +73,28 @@ def test_grading_without_root_stops_loudly_unless_the_sandbox_is_turned_off(outs
     assert trusted.returncode == 0, trusted.stderr[-3000:]
     assert classroom.scores("activations")["ada"]["total"] == 12
     assert os.stat(classroom.root / "autograded").st_uid == NOBODY
+
+
+def test_a_course_under_tmp_is_refused_before_anything_is_written():
+    """Every sandboxed kernel gets an empty /tmp of its own, so a course there is invisible to it
+    (its data caches vanish and training cells fail on a download): both commands refuse, saying why."""
+    root = Path(tempfile.mkdtemp(prefix="course-", dir="/tmp"))
+    try:
+        classroom = Classroom(root)
+        classroom.nbgrader("generate_assignment", "activations", "--force")
+        classroom.submit("ada", "activations", classroom.reference_cells("activations"))
+        stock = classroom.nbgrader("autograde", "activations", "--create", check=False)
+        ours = subprocess.run(
+            [str(Path(sys.executable).parent / "autograder"), "autograde", "activations", "--course", str(root)],
+            env=classroom.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ours.returncode == 2, ours.stderr
+        for run in (stock, ours):
+            assert "replaces with an empty /tmp of its own" in run.stderr, run.stderr[-3000:]
+        assert not (root / "autograded" / "ada" / "activations" / "activations.ipynb").exists()
+        assert not (root / ".autograder-cache").exists()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
