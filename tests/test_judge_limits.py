@@ -6,9 +6,8 @@ from autograder.classroom import Classroom
 from autograder.verdict import read_verdict
 
 
-def test_cells_after_the_notebook_time_limit_are_not_run(tmp_path):
-    tmp_path.chmod(0o755)
-    classroom = Classroom(tmp_path)
+def test_cells_after_the_notebook_time_limit_are_not_run(outside_tmp):
+    classroom = Classroom(outside_tmp / "time-limit-class")
     classroom.nbgrader("generate_assignment", "activations", "--force")
     classroom.submit("slowpoke", "activations", classroom.reference_cells("activations"))
     classroom.nbgrader("autograde", "activations", "--force", "--create", "--JudgeExecute.notebook_timeout=0")
