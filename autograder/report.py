@@ -11,7 +11,6 @@ self-contained page, figures embedded as PNG) and ``scores.csv``, ``checks.csv``
 from __future__ import annotations
 
 import base64
-import csv
 import html
 import io
 import math
@@ -27,6 +26,7 @@ from nbgrader.api import Gradebook
 
 from autograder import feedback
 from autograder.export.common import final_score, points, submission
+from autograder.spreadsheet import SafeWriter
 from autograder.verdict import read_verdict
 
 # Failure keys that mean the grading itself went wrong, not the student's answer.
@@ -205,7 +205,7 @@ def _read_notebook(report: AssignmentReport, student: str, notebook: str, path: 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeWriter(out)
         writer.writerow(header)
         writer.writerows(rows)
 

