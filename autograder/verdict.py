@@ -17,6 +17,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
+from nbgrader.utils import is_grade, is_solution
 
 from autograder import feedback
 
@@ -164,9 +165,49 @@ def write_outputs(
     cell.outputs = outputs
 
 
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test cell: graded, not a solution, code. Its outputs are the judge's alone: nbgrader
+    clears every output before grading, and such a cell never runs in the student's kernel."""
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_CHECK_FIELDS = {"check": str, "cell": str, "title": str, "passed": bool, "notes": list}
+
+
+def _well_formed(verdict: Any) -> bool:
+    """Shaped as ``write_outputs`` writes it, so readers (reports, exports) can rely on every field."""
+    if not (
+        isinstance(verdict, dict)
+        and _is_number(verdict.get("score"))
+        and _is_number(verdict.get("points"))
+        and isinstance(verdict.get("reason"), str)
+        and isinstance(verdict.get("checks"), list)
+    ):
+        return False
+    return all(
+        isinstance(check, dict)
+        and all(isinstance(check.get(name), kind) for name, kind in _CHECK_FIELDS.items())
+        and _is_number(check.get("weight"))
+        and isinstance(check.get("failure"), (dict, type(None)))
+        for check in verdict["checks"]
+    )
+
+
 def read_verdict(cell: NotebookNode) -> dict[str, Any] | None:
-    """The judge's structured verdict stored in an autograded cell, if it has one."""
+    """The judge's structured verdict stored in an autograded test cell, if it has one.
+
+    Only test cells are read: any other code cell ran in the student's kernel, whose outputs
+    may imitate the judge's (an object's ``_repr_mimebundle_`` sets an ``execute_result``'s
+    metadata), and must count for nothing in reports and exports.
+    """
+    if not is_test_cell(cell):
+        return None
     for output in cell.get("outputs", []):
         if output.get("output_type") == "execute_result" and "autograder" in output.get("metadata", {}):
-            return output["metadata"]["autograder"]
+            verdict = output["metadata"]["autograder"]
+            return verdict if _well_formed(verdict) else None
     return None

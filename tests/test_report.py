@@ -67,6 +67,8 @@ FACTS = {
     ("ada", "convolution"): (40.0, 10.0, 30.0, 0, ""),
     ("ben", "convolution"): (95.0, 5.0, 90.0, 1, PROBLEM),
 }
+# dana's notebook also has solution cells whose outputs imitate the judge's (forged_cells).
+FORGING = ("dana", "activations")
 # chen handed in convolution, but it was never autograded: no notebook on disk.
 NOT_AUTOGRADED = ("chen", "convolution")
 
@@ -98,6 +100,8 @@ def write_notebook(root: Path, student: str, assignment: str) -> dict[str, float
         write_outputs(cell, verdict)
         scores[grade_id] = verdict.score
         nb.cells.append(cell)
+    if (student, assignment) == FORGING:
+        nb.cells += forged_cells()
     seconds, cells, checks, restarts, problem = FACTS[(student, assignment)]
     nb.metadata["autograder"] = {
         "seconds": seconds,
@@ -110,6 +114,23 @@ def write_notebook(root: Path, student: str, assignment: str) -> dict[str, float
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{assignment}.ipynb")
     return scores
+
+
+def forged_cells() -> list:
+    """Solution cells whose outputs imitate the judge's verdict, as a student's object can make them
+    (``_repr_mimebundle_`` sets an execute_result's metadata): one malformed, one well formed and
+    counting a check 50 times with a formula for a title. Reports must count neither."""
+    well_formed = CheckResult("test_sigmoid_values", "sigmoid", 1.0, "=HYPERLINK(\"x\")", False, fail("=1+1"))
+    verdict = score_cell("sigmoid", 6.0, [well_formed] * 50)
+    cells = []
+    for metadata in ({"score": 1, "checks": [{"title": "x"}]}, None):
+        cell = new_code_cell("show_off()", execution_count=2)
+        cell.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "cheat", "locked": False}
+        write_outputs(cell, verdict)
+        if metadata is not None:
+            cell.outputs[1]["metadata"]["autograder"] = metadata
+        cells.append(cell)
+    return cells
 
 
 def make_course(root: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import string
 
@@ -128,3 +129,23 @@ def test_a_check_that_fails_once_then_passes_says_why_not_grader_error():
     assert failure["key"] == "wrong_type" and failure["unreliable"] is True
     lines = failure_lines(failure, ["en"])
     assert "list" in lines[0] and "passed when run again" in lines[-1]
+
+
+def test_a_verdict_is_read_only_from_a_test_cell_and_only_when_well_formed():
+    """A student cell ran in the kernel, which can write an execute_result with any metadata
+    (``_repr_mimebundle_``); only test cells hold the judge's outputs, and a reader can rely on them."""
+    verdict = score_cell("test_f", 2, [result(True), result(False)])
+    judged = graded_cell(2)
+    write_outputs(judged, verdict)
+    forged = copy.deepcopy(judged)
+    forged.metadata["nbgrader"] = {"grade_id": "f", "grade": False, "solution": True, "locked": False}
+    assert read_verdict(judged) is not None and read_verdict(forged) is None
+    for broken in (
+        {"score": 2, "points": 2, "reason": "", "checks": [{"title": "=HYPERLINK(\"x\")", "passed": True}]},
+        {"score": "2", "points": 2, "reason": "", "checks": []},
+        {"score": 2, "points": 2, "reason": "", "checks": "all"},
+        ["not", "a", "verdict"],
+    ):
+        cell = copy.deepcopy(judged)
+        cell.outputs[1]["metadata"]["autograder"] = broken
+        assert read_verdict(cell) is None, broken

@@ -25,7 +25,6 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Int, List, Unicode, default
 
 from autograder import feedback
@@ -35,7 +34,7 @@ from autograder.sandbox import (
     protect_course,
     running_as_root,
 )
-from autograder.verdict import failure_lines, read_results, score_cell, write_outputs
+from autograder.verdict import failure_lines, is_test_cell, read_results, score_cell, write_outputs
 
 
 class SubmissionUnusable(Exception):
@@ -44,11 +43,6 @@ class SubmissionUnusable(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__(" ".join(lines))
         self.lines = lines
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    """An autograded test cell: graded, not a solution, code."""
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 class JudgeExecute(Execute):

@@ -19,8 +19,7 @@ from traitlets import Bool, List, Unicode
 
 from autograder import feedback
 from autograder.judged_store import JudgedStore, notebook_key, submission_digest
-from autograder.preprocessors.judge import is_test_cell
-from autograder.verdict import score_cell, write_outputs
+from autograder.verdict import is_test_cell, score_cell, write_outputs
 
 
 class ReplayJudged(NbGraderPreprocessor):
