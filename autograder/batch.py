@@ -48,6 +48,7 @@ from autograder.preprocessors.judge import JudgeExecute
 from autograder.preprocessors.replay import ReplayJudged
 from autograder.progress import Progress
 from autograder.sandbox import SandboxedKernelManager, course_location_problem
+from autograder.verdict import read_verdict
 
 CACHE_FOLDER = ".autograder-cache"
 LOG_FILE = "autograder.log"
@@ -311,7 +312,10 @@ class Batch:
             running[future] = key
 
         def known(key: str) -> bool:
-            return self.cache and (key in judging or self.cache_store.get(key) is not None)
+            """Judged in this run already, or (without --force) kept in the cache from an earlier one."""
+            if not self.cache:
+                return False
+            return key in judging or (not self.force and self.cache_store.get(key) is not None)
 
         def finish(student: _Student) -> None:
             try:
@@ -426,11 +430,41 @@ class Batch:
             log.propagate = False
 
 
+# Outcomes that depend on the machine as well as the notebook: a classmate graded beside it can
+# slow it past a time limit, take the memory, or break a save. Judged again next time, never cached.
+MACHINE_DEPENDENT_CELL_ERRORS = frozenset(
+    {
+        "cell_time_limit",
+        "notebook_time_limit",
+        "kernel_restarted_after_timeout",
+        "kernel_out_of_memory",
+        "kernel_died_in_cell",
+    }
+)
+MACHINE_DEPENDENT_FAILURES = frozenset(
+    {"timed_out", "kernel_gone", "not_finished", "grader_error", "model_not_loadable"}
+)
+
+
 def cacheable(judged: nbformat.NotebookNode) -> bool:
-    """Verdicts with a run-wide problem (a grader error, the hidden checks' time limit, a file that
-    is not a notebook) are not kept: those are judged again. A kernel restarted after a crash or a
-    cell's time limit is part of the verdict, and kept."""
-    return not judged.metadata.get("autograder", {}).get("problem")
+    """Whether a verdict depends on the notebook alone, so the same notebook may reuse it.
+
+    Not kept: a run-wide problem (a grader error, the hidden checks' time limit, a file that is not a
+    notebook), a kernel restart, a cell stopped by a time or memory limit, and a check failed by a
+    call's time-out, a dead kernel, the grader or a model that could not be saved."""
+    facts = judged.metadata.get("autograder", {})
+    if facts.get("problem") or facts.get("restarts"):
+        return False
+    for cell in judged.cells:
+        outputs = cell.get("outputs", [])
+        stopped = [o for o in outputs if o.get("output_type") == "error"]
+        if any(output.get("ename") in MACHINE_DEPENDENT_CELL_ERRORS for output in stopped):
+            return False
+        verdict = read_verdict(cell)
+        failures = [check.get("failure") or {} for check in verdict["checks"]] if verdict else []
+        if any(failure.get("key") in MACHINE_DEPENDENT_FAILURES for failure in failures):
+            return False
+    return True
 
 
 def summary(result: BatchResult, gradebook: str) -> str:

@@ -196,6 +196,16 @@ def test_a_changed_submission_is_graded_again_and_only_it(batch_class, stock):
     assert batch_class.scores(ASSIGNMENT)["relu_returns_list"] == stock.scores(ASSIGNMENT)["reference"]
 
 
+def test_force_judges_again_even_what_the_cache_holds(batch_class):
+    """--force is how a TA asks for a fresh verdict (after a classmate's sabotage, say): the cache
+    must not answer it."""
+    before = gradebook_rows(sqlite(batch_class))
+    again = autograde(batch_class, "--jobs", "1", "--force", "--student", DUPLICATE, *LIMITS)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "graded 1 (0 from the cache, 1 notebooks judged)" in again.stdout
+    assert gradebook_rows(sqlite(batch_class))[DUPLICATE]["grades"] == before[DUPLICATE]["grades"]
+
+
 @pytest.mark.slow  # CI time: the duplicate's cached verdict is compared in CI
 def test_the_cache_never_changes_a_grade(batch_class):
     """Graded again with the cache off, from scratch: every row is the same as with the cache."""

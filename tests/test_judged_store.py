@@ -13,6 +13,7 @@ from autograder.batch import cacheable
 from autograder.classroom import repo_root
 from autograder.judged_store import JudgedStore, judge_fingerprint, notebook_key, submission_digest
 from autograder.progress import Progress, duration
+from autograder.verdict import CheckResult, score_cell, write_outputs
 
 SETTINGS = {"JudgeExecute": {"timeout": 300}, "SandboxedKernelManager": {"memory_limit": "4G"}}
 
@@ -89,14 +90,38 @@ def test_the_store_keeps_verdicts_and_failures(tmp_path):
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-def test_verdicts_with_a_run_wide_problem_are_not_cached():
+def test_only_verdicts_that_depend_on_the_notebook_alone_are_cached():
+    """A classmate graded alongside can slow a kernel past a time limit or take its memory: such a
+    verdict is judged again next time, not reused."""
     nb = notebook("x = 1")
     nb.metadata["autograder"] = {"problem": "", "restarts": 0}
     assert cacheable(nb)
     nb.metadata["autograder"]["restarts"] = 1  # an infinite loop stopped by the cell time limit
-    assert cacheable(nb)
+    assert not cacheable(nb)
     nb.metadata["autograder"] = {"problem": "the hidden checks ran past 900 s", "restarts": 0}
     assert not cacheable(nb)
+    for ename in ("cell_time_limit", "kernel_out_of_memory", "notebook_time_limit"):
+        stopped = notebook("x = 1")
+        stopped.metadata["autograder"] = {"problem": "", "restarts": 0}
+        stopped.cells[0].outputs = [new_output("error", ename=ename, evalue="", traceback=[])]
+        assert not cacheable(stopped), ename
+    failures = {
+        "values_differ": True,  # the notebook's own answer: kept
+        "timed_out": False,
+        "kernel_gone": False,
+        "grader_error": False,
+        "model_not_loadable": False,
+        "not_finished": False,
+    }
+    for key, kept in failures.items():
+        judged = notebook("x = 1")
+        judged.metadata["autograder"] = {"problem": "", "restarts": 0}
+        test = new_code_cell("check()")
+        test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_f", "points": 1}
+        failed = CheckResult("t", "test_f", 1.0, "values", False, {"key": key, "fields": {}})
+        write_outputs(test, score_cell("test_f", 1.0, [failed]))
+        judged.cells.append(test)
+        assert cacheable(judged) is kept, key
 
 
 def test_the_progress_line_says_done_cached_failed_running_and_eta():
