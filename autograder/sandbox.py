@@ -1,8 +1,9 @@
 """Start a student's kernel where it cannot reach the grader's secrets.
 
 The kernel runs as an unprivileged user id of its own, in a network namespace with no
-interfaces and a mount namespace with fresh, empty ``/tmp``, ``/var/tmp`` and ``/dev/shm``,
-inside a cgroup that caps the memory and processes of everything it starts (plus
+interfaces, PID and IPC namespaces of its own (it sees no other process, and no System V
+object of another kernel), and a mount namespace with fresh, empty ``/tmp``, ``/var/tmp``,
+``/dev/shm`` and ``/run``, with ``no_new_privs`` and umask 077, inside a cgroup that caps the memory and processes of everything it starts (plus
 per-process ``prlimit`` caps on address space, processes and CPU time), with a private
 working directory and a minimal environment. It talks to the grader over ``ipc`` sockets
 in that private directory: TCP loopback would stay inside the empty network namespace.
@@ -235,11 +236,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         for sub in ("work", "tmp", "ipc"):
             (self._private_dir / sub).mkdir()
         keras_home = self._link_keras_datasets()
-        if self.sandboxed:
+        if self.sandboxed:  # the kernel's alone: a classmate's kernel graded at once cannot look in
             for sub in ("work", "tmp", "ipc"):
                 os.chown(self._private_dir / sub, self.uid, self.gid)
+                (self._private_dir / sub).chmod(0o700)
             for path in [keras_home, *keras_home.rglob("*")]:
                 os.chown(path, self.uid, self.gid, follow_symlinks=False)
+            keras_home.chmod(0o700)
         self.transport = "ipc"
         self.ip = str(self._private_dir / "ipc" / "kernel")
         self.connection_file = str(self._private_dir / "connection.json")
@@ -285,17 +288,23 @@ class SandboxedKernelManager(AsyncKernelManager):
         """The command prefix that sandboxes the kernel; ``cgroup_procs``: the files it joins."""
         if not self.sandboxed:
             return []
-        # As root inside the new namespaces: private scratch file systems, join the cgroup, then
-        # drop to the kernel's limits and user id.
+        # As root inside the new namespaces: private scratch file systems, /run hidden (its sockets,
+        # such as a local PostgreSQL's, and the world-writable /run/lock), join the cgroup, files
+        # private to the kernel's uid by default, then drop to the kernel's limits and user id.
+        # The shell stays the namespace's first process: when it ends, the kernel (Linux) kills every
+        # process left in the namespace, so nothing a student forks outlives or outruns its kernel.
         size = parse_bytes(self.tmp_size)
         script = "set -e\n" + "".join(
             f"mount -t tmpfs -o size={size},mode=1777,nosuid,nodev tmpfs {d}\n"
             for d in PRIVATE_SCRATCH
         )
+        script += "mount -t tmpfs -o size=1M,mode=0755,nosuid,nodev,noexec tmpfs /run\n"
         script += "".join(f"echo $$ > {shlex.quote(str(procs))}\n" for procs in cgroup_procs)
-        script += 'exec "$@"'
-        wrapper = ["unshare", "--mount", *(["--net"] if self.isolate_network else []), "--"]
-        wrapper += ["sh", "-c", script, "sandbox"]
+        # ipykernel exits when its parent's pid becomes 1, which in the namespace is the shell from the
+        # start; 1 tells it there is no parent to watch (--kill-child ends the kernel with unshare).
+        script += 'umask 077\nexport JPY_PARENT_PID=1\n"$@"'
+        wrapper = ["unshare", "--mount", "--ipc", "--pid", "--fork", "--kill-child", "--mount-proc"]
+        wrapper += [*(["--net"] if self.isolate_network else []), "--", "sh", "-c", script, "sandbox"]
         wrapper += [
             "prlimit",
             f"--as={parse_bytes(self.address_space_limit or self.memory_limit)}",
@@ -306,6 +315,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         ]
         wrapper += [
             "setpriv",
+            "--no-new-privs",
             f"--reuid={self.uid}",
             f"--regid={self.gid}",
             "--clear-groups",

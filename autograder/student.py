@@ -114,9 +114,11 @@ class StudentKernel:
         return True
 
     def _interrupt(self) -> None:
+        """SIGINT to the kernel's process group, as Jupyter interrupts: the sandboxed kernel runs
+        under ``unshare``, which is the process launched (``kernel_pid``) and passes no signal on."""
         if self.kernel_pid is not None:
             try:
-                os.kill(self.kernel_pid, signal.SIGINT)
+                os.killpg(os.getpgid(self.kernel_pid), signal.SIGINT)
             except ProcessLookupError:
                 pass
 

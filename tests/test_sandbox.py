@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -123,7 +125,9 @@ def test_kernel_has_scratch_directories_of_its_own(kernel, tmp_path):
 
 def test_kernel_and_its_children_share_one_memory_and_process_budget(kernel):
     _, _, manager = kernel
-    assert manager.provisioner.process.pid in manager.cgroup.pids()
+    launched = manager.provisioner.process.pid  # unshare; its child is the namespace's first process
+    first = int(Path(f"/proc/{launched}/task/{launched}/children").read_text().split()[0])
+    assert first in manager.cgroup.pids()
     memory = manager.cgroup.dirs["memory"]
     limit_file = "memory.max" if manager.cgroup.version == 2 else "memory.limit_in_bytes"
     assert int((memory / limit_file).read_text()) == parse_bytes(manager.memory_limit)
@@ -316,3 +320,122 @@ def test_a_kernel_that_died_is_still_cleaned_up():
     again = SandboxedKernelManager(kernel_name="python3")
     assert again.uid == uid  # the id was released
     again._release()
+
+
+NEIGHBOUR_CODE = """
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+def processes():
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+def command_lines():
+    found = []
+    for pid in processes():
+        try:
+            found.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\0", b" ").decode())
+        except OSError:
+            pass
+    return found
+def shared_memory(key, create):
+    flags = 0o1000 | 0o666 if create else 0  # IPC_CREAT
+    return libc.shmget(key, 4096 if create else 0, flags)
+def connect_unix(path):
+    try:
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(path)
+        return "connected"
+    except OSError as error:
+        return type(error).__name__
+def listen_unix(path):
+    global server
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.listen()
+    return oct(os.stat(path).st_mode & 0o777)
+def write(path, text):
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+        return oct(os.stat(path).st_mode & 0o777)
+    except OSError as error:
+        return type(error).__name__
+def exists(path):
+    return os.path.exists(path)
+def no_new_privs():
+    return next(line.split()[1] for line in open("/proc/self/status") if line.startswith("NoNewPrivs"))
+"""
+
+
+# Ids of the pool's default range are claimed by the grading batches running beside these tests:
+# this test takes ids of its own so that the later kernel is sure to get the earlier one's id.
+TEST_UIDS = {"kernel_uid": 64500, "kernel_gid": 64500, "uid_pool_size": 2}
+
+
+def start_kernel(code: str, **ids: int) -> tuple:
+    """(manager, student, loop, client) of a sandboxed kernel that has run ``code``."""
+    loop = asyncio.new_event_loop()
+    manager = SandboxedKernelManager(kernel_name="python3", **ids)
+    loop.run_until_complete(manager.start_kernel())
+    client = manager.blocking_client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    assert client.execute_interactive(code, timeout=60)["content"]["status"] == "ok"
+    return manager, StudentKernel(manager.connection_file, manager.provisioner.process.pid), loop, client
+
+
+def stop_kernel(manager, student, loop, client) -> None:
+    student.close()
+    client.stop_channels()
+    loop.run_until_complete(manager.shutdown_kernel(now=True))
+    loop.close()
+
+
+def world_writable_directories() -> list[str]:
+    """Found, not guessed: every directory anyone may write in, on the machine's own file system."""
+    found = subprocess.run(
+        ["find", "/", "-xdev", "-perm", "-0002", "-type", "d"], capture_output=True, text=True, check=False
+    )
+    return sorted(found.stdout.split())
+
+
+def test_kernels_graded_at_once_cannot_see_each_other_and_leave_nothing_behind():
+    """Two classmates' kernels alive together: neither sees the other's processes, files, shared
+    memory or sockets, nor a socket of the machine's; a later kernel on the same uid finds nothing
+    the earlier one wrote anywhere it could write."""
+    host_socket = Path(f"/run/autograder-test-{os.getpid()}.sock")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(host_socket))
+    host_socket.chmod(0o777)  # as a local PostgreSQL's socket is
+    listener.listen()
+    first = start_kernel(NEIGHBOUR_CODE, **TEST_UIDS)
+    second = start_kernel(NEIGHBOUR_CODE, **TEST_UIDS)
+    try:
+        (a_manager, a, *_), (b_manager, b, *_) = first, second
+        for me, other in ((a, b_manager), (b, a_manager)):
+            assert len(me.call("processes").value) < 10, "a kernel sees only its own processes"
+            assert not any(str(other.work_dir.parent) in line for line in me.call("command_lines").value)
+        assert a.call("write", str(a_manager.work_dir / "model.keras"), "weights").value == "0o600"
+        assert b.call("exists", str(a_manager.work_dir / "model.keras")).value is False
+        assert oct(a_manager.work_dir.stat().st_mode & 0o777) == "0o700"
+        assert a.call("listen_unix", str(a_manager.work_dir / "a.sock")).value == "0o700"
+        assert b.call("connect_unix", str(a_manager.work_dir / "a.sock")).value != "connected"
+        assert a.call("connect_unix", str(host_socket)).value != "connected"
+        assert a.call("shared_memory", 0x5EED, True).value >= 0
+        assert b.call("shared_memory", 0x5EED, False).value == -1, "System V memory crosses kernels"
+        assert a.call("no_new_privs").value == "1"
+        planted = [f"{directory}/left-by-{a_manager.uid}" for directory in world_writable_directories()]
+        planted += [str(a_manager.work_dir / "left"), "/run/lock/left", "/dev/shm/left"]
+        for path in planted:
+            a.call("write", path, "for whoever comes next")
+        uid, gid = a_manager.uid, a_manager.gid
+    finally:
+        stop_kernel(*first)
+        stop_kernel(*second)
+        listener.close()
+        host_socket.unlink()
+    later = start_kernel(NEIGHBOUR_CODE, kernel_uid=uid, kernel_gid=gid, uid_pool_size=1)
+    try:
+        assert not [path for path in planted if later[1].call("exists", path).value]
+        assert not [path for path in planted if Path(path).exists()]
+        assert later[1].call("shared_memory", 0x5EED, False).value == -1
+    finally:
+        stop_kernel(*later)
