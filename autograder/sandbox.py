@@ -22,6 +22,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -75,21 +76,43 @@ def package_checkout() -> Path | None:
     return root if (root / "solutions").is_dir() else None
 
 
+def processes_of(uid: int) -> list[int]:
+    """The pids of every live process whose real uid is ``uid`` (zombies run nothing: left out)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        zombie = fields.get("State", "").strip().startswith("Z")
+        if int(fields.get("Uid", "-1").split()[0]) == uid and not zombie:
+            found.append(int(status.parent.name))
+    return found
+
+
 def kill_processes_of(uid: int) -> int:
     """SIGKILL every process whose real uid is ``uid`` (what a kernel left behind)."""
     killed = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for pid in processes_of(uid):
         try:
-            uid_line = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
-        except (OSError, StopIteration):
-            continue
-        if int(uid_line.split()[1]) == uid:
-            try:
-                os.kill(int(status.parent.name), signal.SIGKILL)
-                killed += 1
-            except ProcessLookupError:
-                pass
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except ProcessLookupError:
+            pass
     return killed
+
+
+def outlived(uid: int, patience: float = 5.0) -> list[int]:
+    """The processes of ``uid`` still alive after killing them again and again for ``patience`` s."""
+    deadline = time.monotonic() + patience
+    while kill_processes_of(uid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return processes_of(uid)
+
+
+# Lock files of ids whose processes outlived every kill: held until this grader exits, so no later
+# kernel of this run shares an id with what is left.
+_QUARANTINED: list[int] = []
 
 
 def protect_course(root: Path) -> list[str]:
@@ -363,6 +386,14 @@ class SandboxedKernelManager(AsyncKernelManager):
             if self.sandboxed and self._claimed is not None:
                 self.cgroup.remove()
                 self._cgroup = None
+                left = outlived(self.uid)
+                if left:
+                    self.log.error(
+                        "Kernel id %s still has processes %s after clean-up: it is taken out of the pool "
+                        "until this grader stops.", self.uid, left[:10]
+                    )
+                    _QUARANTINED.append(self._claimed[2])
+                    self._claimed = None
             self._release()
 
     # jupyter_client binds cleanup_resources to its own method, skipping the override above.

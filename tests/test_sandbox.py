@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder import sandbox
 from autograder.codec import Handle
 from autograder.sandbox import SandboxedKernelManager, parse_bytes, protect_course
 from autograder.student import KernelGone, Missing, Raised, StudentKernel, TimedOut
@@ -439,3 +440,23 @@ def test_kernels_graded_at_once_cannot_see_each_other_and_leave_nothing_behind()
         assert later[1].call("shared_memory", 0x5EED, False).value == -1
     finally:
         stop_kernel(*later)
+
+
+def test_an_id_whose_processes_outlive_the_clean_up_is_not_given_out_again(monkeypatch):
+    """Were the id released, the next kernel on it would share it with what is left (and be killed
+    with it, or have it killed): it stays out of the pool until this grader stops."""
+    ids = {"kernel_uid": 64510, "kernel_gid": 64510, "uid_pool_size": 2}
+    loop = asyncio.new_event_loop()
+    stuck = SandboxedKernelManager(kernel_name="python3", **ids)
+    loop.run_until_complete(stuck.start_kernel())
+    uid = stuck.uid
+    monkeypatch.setattr(sandbox, "outlived", lambda uid, patience=5.0: [4242])
+    loop.run_until_complete(stuck.shutdown_kernel(now=True))
+    monkeypatch.undo()
+    loop.close()
+    following = [SandboxedKernelManager(kernel_name="python3", **ids)]
+    assert following[0].uid == uid + 1
+    following.append(SandboxedKernelManager(kernel_name="python3", **ids))
+    with pytest.raises(RuntimeError, match="are in use"):
+        following[1].uid
+    following[0]._release()
