@@ -1,9 +1,13 @@
-"""A control group per student kernel: one memory and process budget for everything it starts.
+"""A control group per student kernel: one memory, process and CPU budget for everything it starts.
 
 ``prlimit`` limits each process on its own: a kernel that forks 100 children could use 100
 times its memory cap. A cgroup counts the kernel and all its descendants together, and
-tells afterwards whether the kernel was killed for running out of memory. Both cgroup
-versions are handled: v1 (separate ``memory`` and ``pids`` hierarchies) and v2 (unified).
+tells afterwards whether the kernel was killed for running out of memory. Each kernel has a
+CPU group of its own, so kernels share the CPU equally however many threads each runs: one
+spinning a thousand threads cannot starve the kernels graded beside it, or the grader (whose
+processes weigh as much as all kernels together, see ``KERNELS_CPU_WEIGHT``), into time-outs. Both cgroup
+versions are handled: v1 (separate ``memory``, ``pids`` and ``cpu`` hierarchies) and v2 (unified);
+the CPU weight only where the ``cpu`` controller is there.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 GROUP = "autograder"  # parent group of all kernels' groups
+# The kernels' parent group weighs as much as two busy processes of the grader's (the default weight is
+# 100 in v2's cpu.weight, 1024 in v1's cpu.shares); each kernel has the default weight within it, so
+# kernels share equally among themselves however many threads each runs.
+KERNELS_CPU_WEIGHT = 200
 
 
 def version(root: Path = CGROUP_ROOT) -> int | None:
@@ -34,8 +42,12 @@ class KernelCgroup:
         self.version = version(root)
         if self.version == 2:
             self.dirs = {"memory": root / GROUP / name, "pids": root / GROUP / name}
+            if "cpu" in (root / "cgroup.controllers").read_text().split():
+                self.dirs["cpu"] = root / GROUP / name
         else:
             self.dirs = {"memory": root / "memory" / GROUP / name, "pids": root / "pids" / GROUP / name}
+            if (root / "cpu" / "cpu.shares").exists():
+                self.dirs["cpu"] = root / "cpu" / GROUP / name
         self.root = root
 
     def create(self, memory_bytes: int, max_processes: int) -> list[Path]:
@@ -44,15 +56,18 @@ class KernelCgroup:
             raise OSError("no usable cgroup hierarchy with memory and pids controllers")
         self.remove()
         if self.version == 2:
+            controllers = "+memory +pids" + (" +cpu" if "cpu" in self.dirs else "")
             for parent in (self.root, self.root / GROUP):
                 parent.mkdir(exist_ok=True)
-                (parent / "cgroup.subtree_control").write_text("+memory +pids")
+                (parent / "cgroup.subtree_control").write_text(controllers)
             group = self.dirs["memory"]
             group.mkdir()
             (group / "memory.max").write_text(str(memory_bytes))
             if (group / "memory.swap.max").exists():
                 (group / "memory.swap.max").write_text("0")
             (group / "pids.max").write_text(str(max_processes))
+            if "cpu" in self.dirs:
+                (self.root / GROUP / "cpu.weight").write_text(str(KERNELS_CPU_WEIGHT))
             return [group / "cgroup.procs"]
         for directory in self.dirs.values():
             directory.mkdir(parents=True)
@@ -61,6 +76,8 @@ class KernelCgroup:
         if (memory / "memory.memsw.limit_in_bytes").exists():  # no swapping past the cap either
             (memory / "memory.memsw.limit_in_bytes").write_text(str(memory_bytes))
         (self.dirs["pids"] / "pids.max").write_text(str(max_processes))
+        if "cpu" in self.dirs:
+            (self.dirs["cpu"].parent / "cpu.shares").write_text(str(KERNELS_CPU_WEIGHT * 1024 // 100))
         return [directory / "cgroup.procs" for directory in self.dirs.values()]
 
     def pids(self) -> set[int]:

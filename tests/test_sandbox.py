@@ -133,6 +133,12 @@ def test_kernel_and_its_children_share_one_memory_and_process_budget(kernel):
     limit_file = "memory.max" if manager.cgroup.version == 2 else "memory.limit_in_bytes"
     assert int((memory / limit_file).read_text()) == parse_bytes(manager.memory_limit)
     assert int((manager.cgroup.dirs["pids"] / "pids.max").read_text()) == manager.process_limit
+    # a CPU group per kernel (equal shares however many threads each runs), in a parent group that
+    # weighs as much as two of the grader's busy processes
+    cpu = manager.cgroup.dirs["cpu"]
+    weight_file, weight = ("cpu.weight", "200") if manager.cgroup.version == 2 else ("cpu.shares", "2048")
+    assert (cpu.parent / weight_file).read_text().strip() == weight
+    assert first in {int(pid) for pid in (cpu / "cgroup.procs").read_text().split()}
 
 
 def test_each_kernel_process_has_its_own_caps(kernel):
