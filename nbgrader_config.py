@@ -37,6 +37,8 @@ c.JudgeExecute.checks_timeout = 900  # seconds for one notebook's hidden checks
 c.JudgeExecute.call_timeout = 20  # seconds per call from a check into the student's kernel
 c.JudgeExecute.max_examples = 25  # hypothesis examples per check (derandomized)
 c.JudgeExecute.max_output_bytes = 2_000_000  # output kept per student cell
+c.JudgeExecute.max_notebook_output_bytes = 20_000_000  # every message a kernel sends, counted together
+c.JudgeExecute.max_notebook_bytes = 50_000_000  # the autograded notebook, hard cap
 c.JudgeExecute.feedback_languages = ["zh", "en"]
 
 # The student's kernel: its own unprivileged uid, no network, capped memory, processes and scratch space.

@@ -416,6 +416,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "输出过多：本单元格超过 {limit} 字节之后的输出已被丢弃。",
         "en": "too much output: everything this cell printed after the first {limit} bytes was dropped.",
     },
+    "notebook_output_over_budget": {
+        "zh": "输出过多：整个笔记本的输出（含显示更新）超过了 {limit} 字节，此后的输出已被丢弃。",
+        "en": "too much output: the notebook's output (display updates included) passed {limit} bytes, "
+        "so everything after this point was dropped.",
+    },
+    "notebook_too_big": {
+        "zh": "输出过多：评分后的笔记本超过 {limit} 字节，你的单元格的输出已被删除（评分不受影响）。",
+        "en": "too much output: the graded notebook passed {limit} bytes, so your cells' outputs were removed "
+        "(the grading is not affected).",
+    },
     # A submitted file the grader could not take in as the notebook (autograder.intake).
     "notebook_missing": {
         "zh": "没有找到要提交的笔记本 {expected}（提交的文件夹里有：{found}）。请按发布时的文件名提交。",

@@ -24,6 +24,13 @@ while True:  # touches every page, so only a real memory cap stops it
     hog.append(b"x" * (256 * 2**20))
 """
 
+DISPLAY_UPDATES = """
+from IPython.display import display
+for _ in range(1000):
+    display("x", display_id="same")
+display("y" * 1_000_000, display_id="same", update=True)
+"""
+
 FORK_BOMB = """import os
 while True:
     os.fork()
@@ -105,6 +112,13 @@ def faults(course_root: str, reference: dict[str, str]) -> dict[str, Submission]
         "fault_100mb_output": Submission(
             {"relu": reference["relu"] + "\nfor _ in range(100):\n    print('x' * 1_000_000)\n"},
             why="output past the per-cell cap is dropped; the code itself is right",
+            cell_output=("relu", "too much output"),
+        ),
+        "fault_display_updates": Submission(
+            {"relu": reference["relu"] + DISPLAY_UPDATES},
+            why="one 1 MB display update over 1,000 small displays of the same display_id would rewrite "
+            "all of them (1,000 MB); it counts once per output it rewrites, and is dropped past the "
+            "notebook's budget; the code itself is right",
             cell_output=("relu", "too much output"),
         ),
         "fault_socket": Submission(

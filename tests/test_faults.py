@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from faults_corpus import PLANTED
 from nbgrader.api import Gradebook
 
@@ -43,8 +44,9 @@ def test_the_gradebook_opens_and_its_totals_match_the_notebooks(graded_classes):
         assert sum(v["score"] for v in verdicts) == total, student
 
 
-def test_a_flood_of_output_does_not_reach_the_notebook(graded_classes):
-    path = graded_classes("activations").classroom.root / "autograded" / "fault_100mb_output"
+@pytest.mark.parametrize("student", ["fault_100mb_output", "fault_display_updates"])
+def test_a_flood_of_output_does_not_reach_the_notebook(graded_classes, student):
+    path = graded_classes("activations").classroom.root / "autograded" / student
     assert (path / "activations" / "activations.ipynb").stat().st_size < 3_000_000
 
 

@@ -68,11 +68,25 @@ class JudgeExecute(Execute):
     max_output_bytes = Int(
         2_000_000, help="Bytes of output kept per cell; the rest is dropped (errors are always kept)."
     ).tag(config=True)
+    max_notebook_output_bytes = Int(
+        20_000_000,
+        help="Bytes of every message a notebook's kernel sends (output, display updates counted once per "
+        "output they rewrite, errors, clear_output, comm), together; past it, every later one is dropped.",
+    ).tag(config=True)
+    max_notebook_bytes = Int(
+        50_000_000,
+        help="Hard cap on the autograded notebook: past it, the student's cells lose their outputs (the "
+        "judge's verdicts stay).",
+    ).tag(config=True)
     feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(
         config=True
     )
 
     _course_protected = False
+
+    @default("store_widget_state")
+    def _no_widget_state(self) -> bool:
+        return False  # a student's widgets are not graded, and their state would grow without limit
 
     @default("course_root")
     def _course_root_default(self) -> str:
@@ -92,6 +106,7 @@ class JudgeExecute(Execute):
         results, problem = [], ""
         self._restarts = 0
         self._output_bytes: dict[int, int] = {}
+        self._notebook_output_bytes = 0
         started = time.monotonic()
         seconds = {"cells": 0.0, "checks": 0.0}
         try:
@@ -114,6 +129,7 @@ class JudgeExecute(Execute):
         except Exception as error:  # fail closed: every graded cell gets 0 with the reason
             self.log.exception("Judge failed on %s", resources.get("nbgrader", {}))
             problem = feedback.message("grader_error", self.feedback_languages, detail=str(error)[:500])
+        self._cap_notebook(nb)
         for grade_id, cell in test_cells.items():
             points = float(cell.metadata.nbgrader.get("points", 0))
             verdict = score_cell(grade_id, points, results, problem, self.feedback_languages)
@@ -140,6 +156,38 @@ class JudgeExecute(Execute):
             JudgeExecute._course_protected = True
 
     # -- the student's cells --------------------------------------------------------
+    def process_message(self, msg: dict, cell: NotebookNode, cell_index: int) -> NotebookNode | None:
+        """Count every message the kernel sends against the notebook's budget before nbclient keeps it.
+
+        A display update rewrites every earlier output with its display_id, so it counts once per
+        output it rewrites (one 1 MB update over 1,000 small displays would write 1,000 MB). Past
+        the budget, messages are dropped (``status``, which ends a cell, never is) and the cell
+        says so once.
+        """
+        if msg["msg_type"] not in ("status", "execute_input"):
+            transient = msg["content"].get("transient")
+            display_id = transient.get("display_id") if isinstance(transient, dict) else None
+            rewritten = self._display_id_map.get(display_id, {}) if display_id else {}
+            copies = 1 + sum(len(places) for places in rewritten.values())
+            over_before = self._notebook_output_bytes > self.max_notebook_output_bytes
+            self._notebook_output_bytes += len(json.dumps(msg["content"])) * copies
+            if self._notebook_output_bytes > self.max_notebook_output_bytes:
+                if not over_before:
+                    limit = self.max_notebook_output_bytes
+                    note = feedback.message("notebook_output_over_budget", self.feedback_languages, limit=limit)
+                    cell.outputs.append(new_output("stream", name="stderr", text=note + "\n"))
+                return None
+        return super().process_message(msg, cell, cell_index)
+
+    def _cap_notebook(self, nb: NotebookNode) -> None:
+        """Past ``max_notebook_bytes``, the student's cells lose their outputs; the judge's stay."""
+        if len(json.dumps(nb)) <= self.max_notebook_bytes:
+            return
+        note = feedback.message("notebook_too_big", self.feedback_languages, limit=self.max_notebook_bytes)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and not is_test_cell(cell):
+                cell.outputs = [new_output("stream", name="stderr", text=note + "\n")]
+
     def output(
         self, outs: list[NotebookNode], msg: dict, display_id: str | None, cell_index: int
     ) -> NotebookNode | None:
