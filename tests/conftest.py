@@ -66,7 +66,11 @@ CORPORA = {
     ),
     "layers": Corpus(
         layers_corpus.FULL,
-        lambda root, reference: {**layers_corpus.WRONG, **layers_corpus.tampering(reference)},
+        lambda root, reference: {
+            **layers_corpus.FAITHFUL,
+            **layers_corpus.WRONG,
+            **layers_corpus.tampering(reference),
+        },
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
     ),
     "callbacks": Corpus(
