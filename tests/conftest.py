@@ -57,12 +57,20 @@ CORPORA = {
     ),
     "losses": Corpus(
         losses_corpus.FULL,
-        lambda root, reference: {**losses_corpus.WRONG, **losses_corpus.tampering(reference)},
+        lambda root, reference: {
+            **losses_corpus.FAITHFUL,
+            **losses_corpus.WRONG,
+            **losses_corpus.tampering(reference),
+        },
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
     ),
     "layers": Corpus(
         layers_corpus.FULL,
-        lambda root, reference: {**layers_corpus.WRONG, **layers_corpus.tampering(reference)},
+        lambda root, reference: {
+            **layers_corpus.FAITHFUL,
+            **layers_corpus.WRONG,
+            **layers_corpus.tampering(reference),
+        },
         ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
     ),
     "callbacks": Corpus(

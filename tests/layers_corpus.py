@@ -1,6 +1,11 @@
-"""Realistic wrong ``layers`` submissions and exactly the points they lose.
+"""Realistic ``layers`` submissions and exactly the points they lose.
 
-Each starts from the reference and changes one thing a student plausibly gets wrong.
+Each wrong one starts from the reference and changes one thing a student plausibly gets
+wrong. The faithful ones are written from the notebook's words in other styles (the course
+notes' ``SimpleDense``, ``MyModel`` and ``ActivityRegularizationLayer`` brought to Keras 3,
+``@`` and ``keras.ops`` for ``tf.matmul``, initializer objects, other argument orders) and
+must get full marks. Every submission trains, so the faithful styles are combined into two
+submissions, one of them in the slow suite.
 Points: SimpleDense 4 (4 checks), ActivityRegularizationLayer 2 (2 checks), MLP 2
 (2 checks), training 2 (1 check).
 """
@@ -80,6 +85,144 @@ MLP = """class MLP(keras.Model):
 def mlp(last: str = "", fourth: str = "        x = self.dense_4(x)\n") -> str:
     return MLP.format(last=last, fourth=fourth)
 
+
+FAITHFUL = {
+    "faithful_notes_style": Submission(
+        {
+            "SimpleDense": """class SimpleDense(keras.layers.Layer):  #所有层都是Layer的子类
+    def __init__(self, units, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):  #权重在build中初始化
+        input_dim = input_shape[-1]
+        self.W = self.add_weight(
+            shape=(input_dim, self.units),
+            initializer="random_normal")  #add_weight 是创建权重的快捷方法
+        self.b = self.add_weight(shape=(self.units, ), initializer="zeros")
+
+    def call(self, inputs):  #call 中定义了前向传播
+        y = tf.matmul(inputs, self.W) + self.b
+        if self.activation is not None:
+            y = self.activation(y)
+        return y
+
+    def get_config(self):
+        config = super().get_config()
+        config["units"] = self.units
+        config["activation"] = keras.activations.serialize(self.activation)
+        return config
+""",
+            "ActivityRegularizationLayer": """class ActivityRegularizationLayer(keras.layers.Layer):
+    def __init__(self, rate=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(tf.reduce_sum(inputs) * self.rate)
+        return inputs  # Pass-through layer.
+""",
+            "MLP": """class MLP(keras.Model):
+    # 自定义网络类，继承自 Model 基类
+    def __init__(self):
+        super(MLP, self).__init__()
+        self.fc1 = SimpleDense(256, activation="relu")
+        self.fc2 = SimpleDense(128, activation="relu")
+        self.fc3 = SimpleDense(64, activation="relu")
+        self.fc4 = SimpleDense(32, activation="relu")
+        self.fc5 = SimpleDense(10)
+
+    def call(self, inputs, training=None):
+        x = self.fc1(inputs)
+        x = self.fc2(x)
+        x = self.fc3(x)
+        x = self.fc4(x)
+        x = self.fc5(x)
+        return x
+""",
+            "train_MLP": """keras.utils.set_random_seed(42)
+model = MLP()
+model.compile(
+    optimizer=keras.optimizers.Adam(),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+history = model.fit(x_small, y_small, batch_size=32, epochs=2)
+""",
+        },
+        why="the course notes' SimpleDense build and call (capital W, add_weight without name or "
+        "trainable, the activation applied behind an if), their ActivityRegularizationLayer with a rate, "
+        "their MyModel (no **kwargs, fc1..fc5, call with training=None), an Adam() object and fit's "
+        "arguments in another order: all within what the notebook asks",
+    ),
+    "faithful_keras_ops": Submission(
+        {
+            "SimpleDense": """class SimpleDense(keras.layers.Layer):
+    def __init__(self, units, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            name="kernel",
+            initializer=keras.initializers.RandomNormal(stddev=0.05),
+            shape=[input_shape[-1], self.units],
+        )
+        self.bias = self.add_weight(name="bias", initializer=keras.initializers.Zeros(), shape=[self.units])
+
+    def call(self, inputs):
+        return self.activation(keras.ops.add(inputs @ self.kernel, self.bias))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": keras.activations.serialize(self.activation),
+        }
+""",
+            "ActivityRegularizationLayer": """class ActivityRegularizationLayer(keras.layers.Layer):
+    def __init__(self, rate=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(self.rate * keras.ops.sum(inputs))
+        return inputs
+""",
+            "MLP": """class MLP(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_1 = SimpleDense(units=256, activation=keras.activations.relu)
+        self.hidden_2 = SimpleDense(units=128, activation=tf.nn.relu)
+        self.hidden_3 = SimpleDense(units=64, activation="relu")
+        self.hidden_4 = SimpleDense(units=32, activation="relu")
+        self.logits = SimpleDense(units=10, activation=None)
+
+    def call(self, inputs):
+        h = inputs
+        for layer in (self.hidden_1, self.hidden_2, self.hidden_3, self.hidden_4):
+            h = layer(h)
+        return self.logits(h)
+""",
+            "train_MLP": """keras.utils.set_random_seed(42)
+model = MLP()
+model.compile(
+    optimizer="adam",
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+history = model.fit(x=x_small, y=y_small, epochs=2, batch_size=32, verbose=0)
+""",
+        },
+        why="the @ operator with keras.ops.add and keras.ops.sum, add_weight's keywords in another "
+        "order with initializer objects and list shapes, a get_config written as one dict, activations "
+        "given as functions (keras.activations.relu, tf.nn.relu as in the notes' my_dense) or strings, a "
+        "loop over the hidden layers, fit by keywords and silent",
+        slow=True,  # CI time: it trains, and the CI faithful submission covers the same cells
+    ),
+}
 
 WRONG = {
     "weights_in_init": Submission(

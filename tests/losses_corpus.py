@@ -1,6 +1,10 @@
-"""Realistic wrong ``losses`` submissions and exactly the points they lose.
+"""Realistic ``losses`` submissions and exactly the points they lose.
 
-Each starts from the reference and changes one thing a student plausibly gets wrong.
+Each wrong one starts from the reference and changes one thing a student plausibly gets
+wrong. The faithful ones are written from the notebook's words in other styles (the course
+notes' own code, float32 arithmetic, one value per sample from ``call``, library objects,
+other argument orders) and must get full marks. Every submission trains, so the faithful
+styles are combined into two submissions, one of them in the slow suite.
 Points: custom_mean_squared_error 3 (3 checks), CustomMSE 4 (4 checks), training 3
 (2 checks).
 """
@@ -38,6 +42,71 @@ def custom_mse(
 ) -> str:
     return CUSTOM_MSE.format(result=result, config=config)
 
+
+FAITHFUL = {
+    "faithful_float32_per_sample": Submission(
+        {
+            "custom_mean_squared_error": """def custom_mean_squared_error(y_true, y_pred):
+    # float32, Keras's own default precision, whatever the inputs' dtype
+    y_true = tf.cast(y_true, tf.float32)
+    y_pred = tf.cast(y_pred, tf.float32)
+    return tf.reduce_mean(tf.square(y_pred - y_true))
+""",
+            "CustomMSE": """class CustomMSE(keras.losses.Loss):
+    def __init__(self, regularization_factor=0.1, name="custom_mse"):
+        super().__init__(name=name)
+        self.regularization_factor = regularization_factor
+
+    def call(self, y_true, y_pred):
+        # one value per sample: calling the loss averages them over the batch
+        mse = tf.math.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+        reg = tf.math.reduce_mean(tf.square(0.5 - y_pred), axis=-1)
+        return mse + reg * self.regularization_factor
+
+    def get_config(self):
+        return {"regularization_factor": self.regularization_factor, "name": self.name}
+""",
+            "train_with_custom_loss": """model = build_mlp()
+loss_fn = CustomMSE()
+model.compile(optimizer=keras.optimizers.Adam(), loss=loss_fn, metrics=["accuracy"])
+history = model.fit(x_small, y_small, batch_size=32, epochs=1)
+""",
+        },
+        why="float32 arithmetic on float64 input, call returning one value per sample, the notes' "
+        "tf.math spelling and Adam() object, a loss instance made before compile, fit's arguments in "
+        "another order with its default verbose: all within what the notebook asks",
+    ),
+    "faithful_notes_one_liner": Submission(
+        {
+            "custom_mean_squared_error": """def custom_mean_squared_error(y_true, y_pred):
+    return tf.math.reduce_mean(tf.square(y_true - y_pred))
+#尽量用tf的算子以保证稳定性
+""",
+            "CustomMSE": """class CustomMSE(keras.losses.Loss):
+    def __init__(self, regularization_factor=0.1, name="custom_mse"):
+        super().__init__(name=name)
+        self.regularization_factor = regularization_factor
+
+    def call(self, y_true, y_pred):
+        error = keras.ops.mean(keras.ops.square(y_true - y_pred))
+        pull = keras.ops.mean(keras.ops.square(0.5 - y_pred))
+        return error + self.regularization_factor * pull
+
+    def get_config(self):
+        config = super().get_config()
+        return {"name": config["name"], "regularization_factor": self.regularization_factor}
+""",
+            "train_with_custom_loss": """model = build_mlp()
+model.compile(loss=CustomMSE(), metrics=["accuracy"], optimizer="adam")
+history = model.fit(x=x_small, y=y_small, epochs=1, batch_size=32, verbose=0)
+""",
+        },
+        why="the course notes' own custom_mean_squared_error, word for word (it keeps the inputs' dtype); "
+        "CustomMSE with keras.ops and a get_config built from the parent's; compile's keywords in "
+        "another order; fit silent",
+        slow=True,  # CI time: it trains, and the CI faithful submission covers the same cells
+    ),
+}
 
 WRONG = {
     "mse_with_numpy": Submission(

@@ -36,9 +36,11 @@ def check_simple_dense(layer_class):
             layer_class,
             "a class",
         )
+    passed("SimpleDense subclasses keras.layers.Layer / 是 keras.layers.Layer 的子类")
     layer = layer_class(2)
     if layer.weights:
         _fail("第一次调用前不应有权重 / no weights before the first call", _shapes(layer.weights), [])
+    passed("no weights before the first call / 第一次调用前没有权重")
     layer(np.zeros((3, 5), dtype="float32"))
     if _shapes(layer.weights) != [(5, 2), (2,)]:
         _fail(
@@ -46,7 +48,7 @@ def check_simple_dense(layer_class):
             _shapes(layer.weights),
             [(5, 2), (2,)],
         )
-    passed("weights are made at the first call: W (5, 2), b (2,) / 第一次调用时创建权重")
+    passed("the first call on a (3, 5) input makes W (5, 2), then b (2,) / 第一次调用时创建权重")
     for activation, expected in ((None, HAND_LINEAR), ("relu", HAND_RELU)):
         layer = layer_class(2, activation=activation)
         layer(X)
@@ -83,6 +85,15 @@ def check_simple_dense(layer_class):
 
 def check_activity_regularization(layer_class):
     """Visible checks for class ActivityRegularizationLayer(keras.layers.Layer)."""
+    import keras
+
+    if not (isinstance(layer_class, type) and issubclass(layer_class, keras.layers.Layer)):
+        _fail(
+            "ActivityRegularizationLayer 应是 keras.layers.Layer 的子类 / must subclass keras.layers.Layer",
+            layer_class,
+            "a class",
+        )
+    passed("ActivityRegularizationLayer subclasses keras.layers.Layer / 是 keras.layers.Layer 的子类")
     x = np.array([[1.0, -2.0], [3.0, 4.0]], dtype="float32")  # sum 6
     layer = layer_class()
     out = np.asarray(layer(x))
@@ -102,6 +113,7 @@ def check_mlp(model_class):
 
     if not (isinstance(model_class, type) and issubclass(model_class, keras.Model)):
         _fail("MLP 应是 keras.Model 的子类 / must subclass keras.Model", model_class, "a class")
+    passed("MLP subclasses keras.Model / 是 keras.Model 的子类")
     model = model_class()
     logits = np.asarray(model(np.zeros((4, 784), dtype="float32")))
     if logits.shape != (4, 10):
@@ -116,18 +128,22 @@ def check_mlp(model_class):
 
 
 def check_training(model, history, x, y):
-    """Visible checks for the trained MLP on its training images (the grader measures the same
-    accuracy itself, from the weights)."""
-    if len(history.history.get("loss", [])) != 2:
-        _fail("应训练 2 个 epoch / train for exactly two epochs", len(history.history.get("loss", [])), 2)
+    """Visible checks for the trained MLP on its training images; the accuracy is computed as the
+    grader computes it, from the model's outputs (the grader runs the same weights itself)."""
+    epochs = len(getattr(history, "history", {}).get("loss", []))
+    if epochs != 2:
+        _fail("应训练 2 个 epoch / train for exactly two epochs", epochs, 2)
+    passed("history shows two epochs / 训练了 2 个 epoch")
     if len(model.trainable_variables) != 10:
         _fail(
             "model 应有 10 个可训练变量 / model must have 10 trainable variables",
             len(model.trainable_variables),
             10,
         )
-    accuracy = model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"]
+    passed("model has its 10 trainable variables / 10 个可训练变量")
+    predicted = np.asarray(model.predict(x, verbose=0)).argmax(axis=1)
+    accuracy = float(np.mean(predicted == np.asarray(y)))
     if accuracy < 0.80:
         _fail("训练图片上的准确率 / accuracy on the training images", round(accuracy, 3), "≥ 0.80")
-    passed(f"accuracy on the {len(x):,} training images / 训练准确率: {accuracy:.3f}")
+    passed(f"accuracy on the {len(x):,} training images / 训练准确率: {accuracy:.3f} (at least 0.80)")
     all_passed()

@@ -54,16 +54,17 @@ def check_custom_mean_squared_error(f):
     got = _scalar(f(Y_TRUE, Y_PRED), "custom_mean_squared_error")
     if not np.isclose(got, HAND_MSE):
         _fail("2×2 手算例子 / the 2×2 example worked out by hand", got, HAND_MSE)
-    passed("2×2 example by hand / 手算例子: 0.125")
+    passed("2×2 example by hand, a 0-d tensor / 手算例子，0 维张量: 0.125")
+    got = _scalar(f(Y_TRUE.astype("float64"), Y_PRED.astype("float64")), "custom_mean_squared_error")
+    if not np.isclose(got, HAND_MSE, rtol=1e-5, atol=1e-6):
+        _fail("float64 输入的手算例子 / the example by hand with float64 inputs", got, HAND_MSE)
+    passed("the same example with float64 inputs / float64 输入: 0.125")
     rows = np.random.default_rng(0).random((4, 3)).astype("float32")
     targets = np.eye(3, dtype="float32")[[0, 1, 2, 0]]
     expected = float(np.mean(keras.losses.mean_squared_error(targets, rows)))
-    if not np.isclose(_scalar(f(targets, rows), "custom_mean_squared_error"), expected, rtol=1e-5):
-        _fail(
-            "与 Keras 的均方误差取平均不一致 / differs from the mean of Keras's MSE",
-            float(f(targets, rows)),
-            expected,
-        )
+    got = _scalar(f(targets, rows), "custom_mean_squared_error")
+    if not np.isclose(got, expected, rtol=1e-5):
+        _fail("与 Keras 的均方误差取平均不一致 / differs from the mean of Keras's MSE", got, expected)
     passed("agrees with the mean of keras.losses.mean_squared_error / 与 Keras 一致")
     gradient = _gradient(f, "custom_mean_squared_error")
     if not np.allclose(gradient, 2 * (Y_PRED - Y_TRUE) / Y_PRED.size, atol=1e-6):
@@ -80,9 +81,11 @@ def check_custom_mse_class(loss_class):
         _fail(
             "CustomMSE 应是 keras.losses.Loss 的子类 / must subclass keras.losses.Loss", loss_class, "a class"
         )
+    passed("CustomMSE subclasses keras.losses.Loss / 是 keras.losses.Loss 的子类")
     loss = loss_class()
     if loss.name != "custom_mse":
         _fail("默认名字 / default name", loss.name, "custom_mse")
+    passed("CustomMSE().name is 'custom_mse' / 默认名字正确")
     for factor in (0.0, 0.1, 2.0):
         got = float(loss_class(regularization_factor=factor)(Y_TRUE, Y_PRED))
         expected = HAND_MSE + factor * HAND_REGULARIZATION
@@ -92,7 +95,11 @@ def check_custom_mse_class(loss_class):
                 got,
                 expected,
             )
-    passed("values by hand for regularization_factor 0, 0.1, 2 / 手算值正确")
+    passed("loss(y_true, y_pred) by hand for regularization_factor 0, 0.1, 2 / 手算值正确")
+    got = float(loss(Y_TRUE, Y_PRED))
+    if not np.isclose(got, HAND_MSE + 0.1 * HAND_REGULARIZATION, rtol=1e-5):
+        _fail("默认 regularization_factor=0.1 时的值 / value with the default factor 0.1", got, 0.1375)
+    passed("CustomMSE() uses regularization_factor 0.1 / 默认因子为 0.1")
     config = loss_class(regularization_factor=2.0).get_config()
     if config.get("regularization_factor") != 2.0:
         _fail(
@@ -108,20 +115,20 @@ def check_custom_mse_class(loss_class):
 
 
 def check_training(model, history, x_test, y_test):
-    """Visible checks for the trained model (the grader measures accuracy itself)."""
-    import keras
-
+    """Visible checks for the trained model; the accuracy is computed as the grader computes it
+    (from the model's predictions, whatever metrics it was compiled with)."""
     loss = getattr(model, "loss", None)
     if type(loss).__name__ != "CustomMSE":
         _fail("模型没有用 CustomMSE 编译 / the model is not compiled with CustomMSE()", loss, "CustomMSE()")
     passed("model.loss is a CustomMSE / 使用了 CustomMSE")
-    losses = history.history.get("loss", [])
-    if len(losses) != 1:
-        _fail("应训练 1 个 epoch / train for exactly one epoch", len(losses), 1)
+    epochs = len(getattr(history, "history", {}).get("loss", []))
+    if epochs != 1:
+        _fail("应训练 1 个 epoch / train for exactly one epoch", epochs, 1)
+    passed("history shows one epoch / 训练了 1 个 epoch")
     images = (x_test[:1000] / 255.0).astype("float32")
-    labels = keras.utils.to_categorical(y_test[:1000], 10)
-    accuracy = model.evaluate(images, labels, verbose=0, return_dict=True)["accuracy"]
+    predicted = np.asarray(model.predict(images, verbose=0)).argmax(axis=1)
+    accuracy = float(np.mean(predicted == y_test[:1000]))
     if accuracy < 0.70:
         _fail("1,000 张测试图片上的准确率 / accuracy on 1,000 test images", round(accuracy, 3), "≥ 0.70")
-    passed(f"accuracy on 1,000 test images / 测试准确率: {accuracy:.3f}")
+    passed(f"accuracy on 1,000 test images / 测试准确率: {accuracy:.3f} (at least 0.70)")
     all_passed()
