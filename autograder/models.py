@@ -25,6 +25,11 @@ from autograder.intake import read_regular_file
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024
+# What the grader will decompress of one model file: a zip bomb is refused before Keras opens it.
+# (zipfile never yields more of a member than its header declares, so the headers bound the work.)
+MAX_UNPACKED_BYTES = 2 * MAX_MODEL_BYTES
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+MAX_MEMBERS = 64
 
 
 @dataclass
@@ -56,6 +61,27 @@ def tensorflow_activation_aliases() -> dict[str, Any]:
     return {"softmax_v2": keras.activations.softmax, "log_softmax_v2": keras.activations.log_softmax}
 
 
+class UnsafeArchive(ValueError):
+    """A model file the grader will not unpack: too many members, or too big unpacked."""
+
+
+def read_model_config(path: Path) -> Any:
+    """``config.json`` of a ``.keras`` archive, after checking what unpacking it would cost."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise UnsafeArchive(f"the saved model has {len(members)} files (at most {MAX_MEMBERS})")
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise UnsafeArchive(f"the saved model unpacks to {unpacked} bytes (at most {MAX_UNPACKED_BYTES})")
+        config = archive.getinfo("config.json")
+        if config.file_size > MAX_CONFIG_BYTES:
+            raise UnsafeArchive(
+                f"the saved model's config.json is {config.file_size} bytes (at most {MAX_CONFIG_BYTES})"
+            )
+        return json.loads(archive.read(config))
+
+
 def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
     """The student's model as a ``keras.Model`` in this process, or CheckFailed saying why not."""
     if student.work_dir is None:
@@ -79,11 +105,12 @@ def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
         import keras
 
         try:
-            with zipfile.ZipFile(copy) as archive:
-                config = json.loads(archive.read("config.json"))
+            config = read_model_config(copy)
             loaded = keras.models.load_model(
                 copy, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
             )
+        except UnsafeArchive as error:
+            raise CheckFailed("model_not_loadable", detail=str(error)) from None
         except Exception as error:  # noqa: BLE001 (whatever Keras refuses, the reason is shown)
             raise CheckFailed("model_not_loadable", detail=f"{type(error).__name__}: {error}"[:300]) from None
     compile_config = config.get("compile_config") if isinstance(config, dict) else None

@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from autograder import models
 from autograder.intake import read_regular_file
 
 
@@ -53,3 +54,41 @@ def test_compile_settings_are_named_as_keras_saves_them():
     assert compile_setting_name(saved["loss"]) == "SparseCategoricalCrossentropy"
     assert [compile_setting_name(m) for m in saved["metrics"]] == ["accuracy", "sparse_categorical_accuracy"]
     assert compile_setting_name(42) is None
+
+
+def bomb(path, members: dict[str, int]) -> None:
+    """A zip whose members unpack to the given sizes (zeros compress a thousandfold)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, size in members.items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                chunk = b"\0" * (1 << 20)
+                for _ in range(size >> 20):
+                    member.write(chunk)
+                member.write(b"\0" * (size & ((1 << 20) - 1)))
+
+
+@pytest.mark.parametrize(
+    "members, reason",
+    [
+        ({"config.json": 10, "model.weights.h5": 2 * models.MAX_UNPACKED_BYTES}, "unpacks to"),
+        ({"config.json": 2 * models.MAX_CONFIG_BYTES}, "config.json is"),
+        ({f"f{i}": 1 for i in range(models.MAX_MEMBERS + 1)}, r"files \(at most"),
+    ],
+    ids=["zip-bomb", "huge-config", "many-files"],
+)
+def test_a_model_archive_is_checked_before_anything_is_unpacked(tmp_path, members, reason):
+    path = tmp_path / "model.keras"
+    bomb(path, members)
+    assert path.stat().st_size < 2 * 1024 * 1024  # small on disk: only the headers tell
+    with pytest.raises(models.UnsafeArchive, match=reason):
+        models.read_model_config(path)
+
+
+def test_a_real_model_archive_passes(tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    model.save(tmp_path / "model.keras")
+    assert models.read_model_config(tmp_path / "model.keras")["class_name"] == "Sequential"
