@@ -89,7 +89,7 @@ class KernelCgroup:
                 pass
         return found
 
-    def kill(self, patience: float = 5.0) -> None:
+    def kill(self, patience: float = 15.0) -> None:
         """SIGKILL every process in the group until it is empty (a fork bomb keeps forking)."""
         deadline = time.monotonic() + patience
         while (pids := self.pids()) and time.monotonic() < deadline:
@@ -116,7 +116,9 @@ class KernelCgroup:
         """Kill what is left and delete the group(s)."""
         self.kill()
         for directory in set(self.dirs.values()):
-            for _ in range(50):  # the last killed processes take a moment to leave
+            # The last killed processes take a moment to leave: thousands of a fork bomb's, on a
+            # machine busy grading others, took more than the 2.5 s this once allowed.
+            for _ in range(300):
                 try:
                     directory.rmdir()
                     break
