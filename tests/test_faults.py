@@ -100,3 +100,28 @@ def test_a_course_under_tmp_is_refused_before_anything_is_written():
         assert not (root / ".autograder-cache").exists()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_kernel_that_cannot_start_leaves_the_notebook_ungraded_not_zeroed(outside_tmp):
+    """No student code has run when a kernel fails to start: zeros would look graded (and a plain
+    re-run would skip them), so nbgrader records a failure and the next run judges the notebook."""
+    classroom = Classroom(outside_tmp / "no-kernel-class")
+    classroom.nbgrader("generate_assignment", "activations", "--force")
+    classroom.submit("ada", "activations", classroom.reference_cells("activations"))
+    broken = "--JudgeExecute.kernel_name=no-such-kernel"
+    stock = classroom.nbgrader("autograde", "activations", "--create", broken, check=False)
+    assert stock.returncode != 0
+    assert "the student's kernel could not start" in stock.stdout + stock.stderr
+    assert not (classroom.root / "autograded" / "ada" / "activations" / "activations.ipynb").exists()
+
+    def autograder(*options: str) -> subprocess.CompletedProcess:
+        command = [str(Path(sys.executable).parent / "autograder"), "autograde", "activations", *options]
+        return subprocess.run(
+            command, cwd=classroom.root, env=classroom.env(), capture_output=True, text=True, check=False
+        )
+
+    ours = autograder(broken)  # a failed row of zeros with the reason, marked to be judged again
+    assert ours.returncode == 1 and "could not start" in ours.stdout, ours.stdout + ours.stderr
+    again = autograder()
+    assert again.returncode == 0 and "graded 1 " in again.stdout, again.stdout + again.stderr
+    assert classroom.scores("activations")["ada"]["total"] == 12

@@ -9,6 +9,7 @@ judge's verdict as its outputs (:mod:`autograder.verdict`), 0 whenever anything 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -35,6 +36,10 @@ from autograder.sandbox import (
     running_as_root,
 )
 from autograder.verdict import failure_lines, is_test_cell, read_results, score_cell, write_outputs
+
+
+class KernelUnavailable(Exception):
+    """The student's kernel could not be started: the notebook is not graded this time."""
 
 
 class SubmissionUnusable(Exception):
@@ -113,19 +118,16 @@ class JudgeExecute(Execute):
             if "submission_problem" in intake:  # nothing of the student's to run
                 raise SubmissionUnusable(failure_lines(intake["submission_problem"], self.feedback_languages))
             self._protect_course_once()
-            self.km = self.create_kernel_manager()
-            reason = self.km.preflight()
-            if reason:  # the batch-wide check (autograder.hooks) passed: a problem of this kernel only
-                raise RuntimeError(reason)
-            with self.setup_kernel():
-                info = self.wait_for_reply(self.kc.kernel_info())
-                self.nb.metadata["language_info"] = info["content"]["language_info"]
+            with contextlib.ExitStack() as kernel:
+                self._start_kernel(kernel)
                 self._run_student_cells()
                 seconds["cells"] = time.monotonic() - started
                 results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
                 seconds["checks"] = time.monotonic() - started - seconds["cells"]
         except SubmissionUnusable as unusable:
             problem = "\n".join(unusable.lines)
+        except KernelUnavailable:
+            raise  # not graded at all: nbgrader records a failure, and the next run judges it again
         except Exception as error:  # fail closed: every graded cell gets 0 with the reason
             self.log.exception("Judge failed on %s", resources.get("nbgrader", {}))
             problem = feedback.message("grader_error", self.feedback_languages, detail=str(error)[:500])
@@ -146,6 +148,24 @@ class JudgeExecute(Execute):
             "problem": problem,
         }
         return nb, resources
+
+    def _start_kernel(self, stack: contextlib.ExitStack) -> None:
+        """Start the student's kernel inside ``stack``, or raise KernelUnavailable.
+
+        No student code has run yet, so a kernel that cannot start says nothing about the
+        notebook (a busy id, the machine): zeros would look graded and a plain re-run would
+        skip them. The notebook is left ungraded instead.
+        """
+        try:
+            self.km = self.create_kernel_manager()
+            reason = self.km.preflight()
+            if reason:  # the batch-wide check (autograder.hooks) passed: a problem of this kernel only
+                raise RuntimeError(reason)
+            stack.enter_context(self.setup_kernel())
+            info = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info["content"]["language_info"]
+        except Exception as error:  # noqa: BLE001 - whatever stopped it, the reason is kept
+            raise KernelUnavailable(f"the student's kernel could not start: {error}"[:500]) from error
 
     def _protect_course_once(self) -> None:
         if running_as_root() and not JudgeExecute._course_protected:
