@@ -246,10 +246,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "was stopped before it passed 0.9.",
     },
     "never_above": {
-        "zh": "真实训练的准确率从未超过 0.9（共 {epochs} 个 epoch）：回调函数没能让训练在达到目标时停止，"
-        "或者训练在达到 0.9 之前就结束了。",
+        "zh": "真实训练的准确率从未超过 0.9（共 {epochs} 个 epoch）：训练在达到 0.9 之前就结束了。"
+        "fit 应得到 epochs=max_epochs，只有回调函数可以让它提前结束。",
         "en": "the real run's accuracy never went above 0.9 in its {epochs} epochs: training ended before it "
-        "reached the target.",
+        "reached the target. fit must get epochs=max_epochs, and only the callback may end it sooner.",
     },
     "kept_training": {
         "zh": "准确率在第 {expected} 个 epoch（fit 打印的 Epoch {expected}/…）后已超过 0.9，但训练一直进行到第 {got} 个："
