@@ -225,19 +225,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "print a message (which epoch, which value) when it stops training.",
     },
     "callback_not_used": {
-        "zh": "你的 train_until_threshold 没有把 AccuracyThresholdCallback 传给 fit（callbacks=[...]）：训练应由回调函数停止。",
-        "en": "your train_until_threshold does not pass AccuracyThresholdCallback to fit (callbacks=[...]): the "
-        "callback is what must stop training.",
+        "zh": "在评分程序自己的、模型几个 epoch 就能学会的数据上，准确率在第 {expected} 个 epoch 后已超过 0.9，"
+        "训练却一直进行到第 {got} 个：请把 AccuracyThresholdCallback 的实例放进 fit 的 callbacks=[...]，"
+        "由它让训练停止。",
+        "en": "on the grader's own data, which the model learns in a few epochs, the accuracy was above 0.9 "
+        "after epoch {expected}, yet training went on until epoch {got}: put an AccuracyThresholdCallback in "
+        "fit's callbacks=[...] so that it stops training.",
     },
     "fit_epochs": {
-        "zh": "fit 的 epochs 是 {got}，应为 max_epochs（{expected}）：让回调函数决定何时停止。",
-        "en": "fit was given epochs={got}; give it max_epochs ({expected}) and let the callback decide when to stop.",
+        "zh": "在评分程序自己的、任何模型都学不会的数据上（所有图片相同，标签依次为 0–9），训练进行了 {got} 个 epoch，"
+        "应正好是 max_epochs = {expected} 个：把 epochs=max_epochs 传给 fit。",
+        "en": "on the grader's own data, which no model can learn (every image the same, labels 0-9 in turn), "
+        "training ran {got} epochs; it must run exactly max_epochs = {expected}: give fit epochs=max_epochs.",
+    },
+    "own_data_never_above": {
+        "zh": "在评分程序自己的、模型两三个 epoch 就能学会的数据上，准确率在 {epochs} 个 epoch 里从未超过 0.9："
+        "请检查模型、编译设置，以及训练是否在超过 0.9 之前就被停止了。",
+        "en": "on the grader's own data, which the notebook's model learns in two or three epochs, the accuracy "
+        "never went above 0.9 in {epochs} epochs: check the model, its compile settings, and whether training "
+        "was stopped before it passed 0.9.",
     },
     "never_above": {
-        "zh": "真实训练的准确率从未超过 0.9（共 {epochs} 个 epoch）：回调函数没能让训练在达到目标时停止，"
-        "或者训练在达到 0.9 之前就结束了。",
+        "zh": "真实训练的准确率从未超过 0.9（共 {epochs} 个 epoch）：训练在达到 0.9 之前就结束了。"
+        "fit 应得到 epochs=max_epochs，只有回调函数可以让它提前结束。",
         "en": "the real run's accuracy never went above 0.9 in its {epochs} epochs: training ended before it "
-        "reached the target.",
+        "reached the target. fit must get epochs=max_epochs, and only the callback may end it sooner.",
     },
     "kept_training": {
         "zh": "准确率在第 {expected} 个 epoch（fit 打印的 Epoch {expected}/…）后已超过 0.9，但训练一直进行到第 {got} 个："
@@ -562,8 +574,10 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
     },
     "prints_message": {"zh": "停止时打印消息", "en": "prints a message when it stops"},
     "stopped_in_real_run": {
-        "zh": "真实训练在第一次超过 0.9 的 epoch 停止，远早于 max_epochs",
-        "en": "the real run stopped at the first epoch above 0.9, well before max_epochs",
+        "zh": "真实训练在第一次超过 0.9 的 epoch 停止，远早于 max_epochs；在评分程序自己的数据上，"
+        "回调函数同样让训练停止，且 fit 最多训练 max_epochs 个 epoch",
+        "en": "the real run stopped at the first epoch above 0.9, well before max_epochs; on the grader's own "
+        "data the callback stops training too, and fit runs at most max_epochs epochs",
     },
     "accuracy_confirmed": {
         "zh": "评分程序自己测得训练好的模型的准确率",

@@ -75,7 +75,11 @@ CORPORA = {
     ),
     "callbacks": Corpus(
         callbacks_corpus.FULL,
-        lambda root, reference: {**callbacks_corpus.WRONG, **callbacks_corpus.tampering(reference)},
+        lambda root, reference: {
+            **callbacks_corpus.FAITHFUL,
+            **callbacks_corpus.WRONG,
+            **callbacks_corpus.tampering(reference),
+        },
         ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=60"),
     ),
     "cnn": Corpus(

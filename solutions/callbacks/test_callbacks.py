@@ -3,13 +3,13 @@
 Part 1 drives the student's callback in the kernel the way ``fit`` does: a stand-in model
 (an empty, compiled ``keras.Sequential``) is given with ``set_model``, then ``on_epoch_end`` is called
 with hypothesis-generated ``logs`` and the model's ``stop_training`` read after each epoch.
-Part 2 reads the real run's History and then loads the trained model in safe mode to
-measure its accuracy in the grader: the History is the kernel's word, the accuracy is not.
+Part 2 reads the real run's History, calls the student's ``train_until_threshold`` on two small
+data sets of the grader's own (one the model learns in a few epochs, one nothing can learn) to see the
+callback stop it and ``max_epochs`` bound it, and loads the trained model in safe mode to measure its
+accuracy in the grader: a History is the kernel's word, the accuracy is not.
 """
 
 from __future__ import annotations
-
-import ast
 
 import numpy as np
 import pytest
@@ -21,7 +21,6 @@ from autograder.checks import CheckFailed, check, show
 from autograder.codec import Handle
 from autograder.feedback import message
 from autograder.models import saved_model
-from autograder.static import definitions
 from solutions.callbacks import reference
 
 ACCURACIES = st.lists(st.floats(0, 1), min_size=1, max_size=12)
@@ -100,7 +99,7 @@ def test_missing_logs_warn_and_never_crash(student):
     if told_to_stop(student, model):
         raise CheckFailed("stopped_at", input="on_epoch_end(0, None)", got=0, expected="never")
     returned = student.call(callback, 1, {"loss": 0.3}, method="on_epoch_end")
-    if not any(warning["category"] == "UserWarning" for warning in returned.warnings):
+    if not returned.warnings:  # any category: the notebook asks for warnings.warn(...), nothing more
         raise CheckFailed("no_warning", input="on_epoch_end(1, {'loss': 0.3})")
     if told_to_stop(student, model):
         raise CheckFailed("stopped_at", input="on_epoch_end(1, {'loss': 0.3})", got=1, expected="never")
@@ -114,45 +113,83 @@ def test_says_why_it_stops(student):
         raise CheckFailed("no_message", input="on_epoch_end(0, {'accuracy': 0.95})")
 
 
-# -- part 2: the real run ---------------------------------------------------------------------
-def fits_with_the_callback(source: str) -> bool:
-    """Whether a ``.fit(...)`` call in ``source`` passes ``callbacks=`` naming AccuracyThresholdCallback."""
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "fit":
-            for keyword in node.keywords:
-                if keyword.arg == "callbacks" and "AccuracyThresholdCallback" in ast.unparse(keyword.value):
-                    return True
-    return False
+# -- part 2: the real run, and the grader's own runs -------------------------------------------
+def learnable(count: int = 97) -> tuple[np.ndarray, np.ndarray]:
+    """Images the notebook's model learns within two or three epochs: class k is a white bar at rows
+    2k+4 and 2k+5. An odd count keeps 0.9 itself from being an accuracy an epoch can have."""
+    y = (np.arange(count) % 10).astype(np.uint8)
+    x = np.zeros((count, 28, 28), np.float32)
+    for image, label in zip(x, y):
+        image[2 * label + 4 : 2 * label + 6, 4:24] = 1.0
+    return x, y
 
 
-@check(cell="test_train_until_threshold", title="stopped_in_real_run")
-def test_the_real_run_stopped_at_the_first_epoch_above(student, submitted_code):
-    """The History is the kernel's word, so the notebook's own train_until_threshold must pass the
-    callback to fit (read by the grader from the submitted cells) and fit must have been given
-    max_epochs: training for exactly the right number of epochs without the callback earns nothing."""
-    written = definitions(submitted_code, "train_until_threshold")
-    if not written or not any(fits_with_the_callback(source) for source in written):
-        raise CheckFailed("callback_not_used")
-    logged = student.get("history", "history")
+def unlearnable(count: int = 97) -> tuple[np.ndarray, np.ndarray]:
+    """Identical grey images with labels 0-9 in turn: no model gets near 0.9, so fit runs every epoch."""
+    return np.full((count, 28, 28), 0.5, np.float32), (np.arange(count) % 10).astype(np.uint8)
+
+
+LEARNABLE_MAX_EPOCHS = 10  # the reference stops after epoch 2 or 3 at any batch size from 16 to 256
+UNLEARNABLE_MAX_EPOCHS = 3
+
+
+def accuracies_of(student, history: str | Handle, described: str) -> list[float]:
+    """The 'accuracy' per epoch of a History in the kernel (CheckFailed if it has none)."""
+    logged = student.get(history, "history")
     accuracies = logged.get("accuracy") if isinstance(logged, dict) else None
     numbers = isinstance(accuracies, list) and all(
         type(value) in (int, float) and -1e6 < value < 1e6
         for value in accuracies  # NaN fails too
     )
     if not numbers or not accuracies:
-        raise CheckFailed("no_history", got=show(logged)[:300])
-    params = student.get("history", "params")
-    epochs = params.get("epochs") if isinstance(params, dict) else None
-    if epochs != reference.MAX_EPOCHS:
-        raise CheckFailed("fit_epochs", got=show(epochs)[:100], expected=reference.MAX_EPOCHS)
-    shown = ", ".join(f"{value:.4f}" for value in accuracies[:60]) + (", ..." if len(accuracies) > 60 else "")
+        raise CheckFailed("no_history", input=described, got=show(logged)[:300])
+    return accuracies
+
+
+def own_run(
+    student, data: tuple[np.ndarray, np.ndarray], max_epochs: int, about: str
+) -> tuple[list[float], str]:
+    """The accuracy per epoch of the student's train_until_threshold on the grader's data, and that run
+    described for feedback."""
+    call = f"train_until_threshold(x, y, max_epochs={max_epochs}) on the grader's {about}"
+    history = student.call("train_until_threshold", *data, max_epochs=max_epochs, keep=True).value
+    accuracies = accuracies_of(student, history, call)
+    return accuracies, f"{call}: accuracy per epoch {shown(accuracies)}"
+
+
+def shown(accuracies: list[float]) -> str:
+    return ", ".join(f"{value:.4f}" for value in accuracies[:60]) + (", ..." if len(accuracies) > 60 else "")
+
+
+@check(cell="test_train_until_threshold", title="stopped_in_real_run")
+def test_the_real_run_stopped_at_the_first_epoch_above(student):
+    """The notebook's run must end at its first epoch above 0.9. Its History is the kernel's word, so the
+    grader also calls train_until_threshold on data of its own: on data the model learns in a few epochs
+    the callback must stop it at the first epoch above 0.9, and on data nothing learns fit must run exactly
+    max_epochs. Training that happens to end at the right epoch without the callback (fit(epochs=8)), or a
+    History made up to look like a stopped run, fails there."""
+    accuracies = accuracies_of(student, "history", "history = train_until_threshold(x_train, y_train)")
+    described = f"history = train_until_threshold(x_train, y_train): accuracy per epoch {shown(accuracies)}"
     stop, last = reference.first_stop(accuracies), len(accuracies) - 1
     if stop is None:
-        raise CheckFailed("never_above", input=shown, epochs=len(accuracies))
+        raise CheckFailed("never_above", input=described, epochs=len(accuracies))
     if stop < last:
-        raise CheckFailed("kept_training", input=shown, got=last + 1, expected=stop + 1)  # as fit counts
+        raise CheckFailed("kept_training", input=described, got=last + 1, expected=stop + 1)  # as fit counts
     if len(accuracies) > reference.WELL_BEFORE:
-        raise CheckFailed("too_many_epochs", input=shown, epochs=len(accuracies), most=reference.WELL_BEFORE)
+        raise CheckFailed(
+            "too_many_epochs", input=described, epochs=len(accuracies), most=reference.WELL_BEFORE
+        )
+
+    accuracies, described = own_run(student, learnable(), LEARNABLE_MAX_EPOCHS, "learnable data")
+    stop, last = reference.first_stop(accuracies), len(accuracies) - 1
+    if stop is None:
+        raise CheckFailed("own_data_never_above", input=described, epochs=len(accuracies))
+    if stop < last:
+        raise CheckFailed("callback_not_used", input=described, got=last + 1, expected=stop + 1)
+
+    accuracies, described = own_run(student, unlearnable(), UNLEARNABLE_MAX_EPOCHS, "unlearnable data")
+    if len(accuracies) != UNLEARNABLE_MAX_EPOCHS:
+        raise CheckFailed("fit_epochs", input=described, got=len(accuracies), expected=UNLEARNABLE_MAX_EPOCHS)
 
 
 @pytest.fixture(scope="module")
