@@ -66,7 +66,8 @@ def train(fit: str = FIT) -> str:
 # The lab's style (quoted in the notebook) brought to TensorFlow 2: tf.keras spelling, the lab's
 # logs={} default made safe for None, a RuntimeWarning, a 0-based epoch in the message, the callback
 # made on the line before fit and named `callbacks` as the lab names it, positional x and y, the older
-# Flatten(input_shape=...) and tf.nn.relu.
+# Flatten(input_shape=...), tf.nn.relu and tf.nn.softmax (the grader loads the saved model in safe mode
+# with Keras's own softmax under the name TensorFlow saves tf.nn.softmax as).
 LAB_STYLE_CALLBACK = """class AccuracyThresholdCallback(tf.keras.callbacks.Callback):
     def __init__(self, threshold=0.9, monitor='accuracy'):
         super(AccuracyThresholdCallback, self).__init__()
@@ -87,7 +88,7 @@ LAB_STYLE_TRAIN = """def train_until_threshold(x, y, max_epochs=50):
     callbacks = AccuracyThresholdCallback()
     model = tf.keras.models.Sequential([tf.keras.layers.Flatten(input_shape=(28, 28)),
                                         tf.keras.layers.Dense(512, activation=tf.nn.relu),
-                                        tf.keras.layers.Dense(10, activation='softmax')])
+                                        tf.keras.layers.Dense(10, activation=tf.nn.softmax)])
     model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
     history = model.fit(x, y, epochs=max_epochs, callbacks=[callbacks])
     return history
