@@ -49,6 +49,7 @@ CORPORA = {
     "activations": Corpus(
         activations_corpus.FULL,
         lambda root, reference: {
+            **activations_corpus.FAITHFUL,
             **activations_corpus.WRONG,
             **activations_corpus.tampering(root, reference),
             **faults_corpus.faults(root, reference),
