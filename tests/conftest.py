@@ -85,7 +85,7 @@ CORPORA = {
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,
-        lambda root, reference: convolution_corpus.wrong(reference),
+        lambda root, reference: {**convolution_corpus.faithful(), **convolution_corpus.wrong(reference)},
         ("--JudgeExecute.timeout=60", "--JudgeExecute.call_timeout=30"),
     ),
 }
