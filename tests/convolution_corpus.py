@@ -224,8 +224,10 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
             },
             lost={"test_convolve3x3": 2.0},
             why="clip first, then weight: wrong whenever weight is not 1 (0.1 and 2.5 are drawn by the "
-            "reference and correlate2d checks); the no-mutation and bad-input checks use weight 1 and pass",
-            feedback="wrong pixel at",
+            "reference and correlate2d checks; with 2.5 a clipped 255 becomes int(637.5), which NumPy 2 refuses "
+            "to store in uint8, and that OverflowError is what the feedback shows); the no-mutation and "
+            "bad-input checks use weight 1 and pass",
+            feedback="out of bounds for uint8",
         ),
         "no_clipping_wraps_around": Submission(
             {
