@@ -87,6 +87,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "wrong pixel at ({x}, {y}): got {got}, expected {expected}. Its 3×3 neighbourhood in the input "
         "is {neighbourhood}.",
     },
+    "wrong_dtype": {
+        "zh": "返回数组的 dtype 是 {got}，题目要求 {expected}。",
+        "en": "the returned array's dtype is {got}; the notebook asks for {expected}.",
+    },
     "pool_differs": {
         "zh": "池化结果 ({x}, {y}) 不对：得到 {got}，期望 {expected}，即输入中 2×2 区块 {block} 的最大值。",
         "en": "wrong pooled value at ({x}, {y}): got {got}, expected {expected}, the max of the input's 2×2 "

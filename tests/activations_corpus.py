@@ -21,6 +21,72 @@ FULL = {
 }
 
 
+# Correct solutions written differently from the reference, from the notebook's words: each must get
+# full marks. Every cell of a submission is replaced, so none leans on the reference's other functions.
+SEED_NOTES_STYLE = {  # the course notes' formulas and in-place masks on a copy, made stable by masking
+    "sigmoid": "def sigmoid(x):\n    x = np.asarray(x, dtype=float)\n    out = np.empty_like(x)\n"
+    "    pos = x >= 0\n    out[pos] = 1 / (1 + np.exp(-x[pos]))\n    e = np.exp(x[~pos])\n"
+    "    out[~pos] = e / (1 + e)\n    return out\n",
+    "sigmoid_derivative": "def sigmoid_derivative(x):  # sigmoid 导数的计算\n"
+    "    return sigmoid(x)*(1-sigmoid(x))\n",
+    "relu": "def relu(x):\n    return np.maximum(0, np.asarray(x, dtype=float))\n",
+    "relu_derivative": "def relu_derivative(x):  # ReLU 函数的导数\n"
+    "    d = np.array(x, dtype=float, copy=True)  # 用于保存梯度的张量\n"
+    "    d[x < 0] = 0  # 元素为负的导数为 0\n    d[x >= 0] = 1  # 元素为正的导数为 1\n    return d\n",
+    "leaky_relu": "def leaky_relu(x, p):\n    x = np.asarray(x, dtype=float)\n    return np.where(x < 0, p * x, x)\n",
+    "leaky_relu_derivative": "def leaky_relu_derivative(x, p):\n    x = np.asarray(x, dtype=float)\n"
+    "    dx = np.ones_like(x)  # 创建梯度张量，全部初始化为 1\n    dx[x < 0] = p  # 元素为负的导数为 p\n"
+    "    return dx\n",
+    "tanh": "def tanh(x):  # tanh 函数实现\n    return 2*sigmoid(2*np.asarray(x, dtype=float)) - 1\n",
+    "tanh_derivative": "def tanh_derivative(x):  # tanh 导数实现\n    return 1-tanh(x)**2\n",
+}
+FLOAT32_ARITHMETIC = {  # Keras's default precision for every input, boolean-mask arithmetic, np.maximum
+    "sigmoid": "def sigmoid(x):\n    x = np.asarray(x, dtype=np.float32)\n    z = np.exp(-np.abs(x))\n"
+    "    return np.where(x >= 0, 1, z) / (1 + z)\n",
+    "sigmoid_derivative": "def sigmoid_derivative(x):\n    s = sigmoid(x)\n    return s - s * s\n",
+    "relu": "def relu(x):\n    x = np.asarray(x, dtype=np.float32)\n    return x * (x > 0)\n",
+    "relu_derivative": "def relu_derivative(x):\n    return (np.asarray(x, dtype=np.float32) >= 0) * 1.0\n",
+    "leaky_relu": "def leaky_relu(x, p):\n    x = np.asarray(x, dtype=np.float32)\n    return np.maximum(x, p * x)  # 0 < p < 1\n",
+    "leaky_relu_derivative": "def leaky_relu_derivative(x, p):\n    x = np.asarray(x, dtype=np.float32)\n"
+    "    return np.where(x >= 0, 1.0, p)\n",
+    "tanh": "def tanh(x):\n    return 2 * sigmoid(2 * np.asarray(x, dtype=np.float32)) - 1\n",
+    "tanh_derivative": "def tanh_derivative(x):\n    s = sigmoid(2 * np.asarray(x, dtype=np.float32))\n"
+    "    return 4 * s * (1 - s)  # = 1 - tanh(x)**2\n",
+}
+CLIP_AND_SUBGRADIENT = {  # overflow avoided by clipping; np.heaviside; the derivative from its formula
+    "sigmoid": "def sigmoid(x):\n    x = np.asarray(x, dtype=np.float64)\n"
+    "    return 1 / (1 + np.exp(-np.clip(x, -500, 500)))\n",
+    "sigmoid_derivative": "def sigmoid_derivative(x):\n    z = np.exp(-np.abs(np.asarray(x, dtype=np.float64)))\n"
+    "    return z / (1 + z) ** 2\n",
+    "relu": "def relu(x):\n    x = np.asarray(x) + 0.0  # a float copy, also for integer input\n"
+    "    return np.where(x >= 0, x, 0.0)\n",
+    "relu_derivative": "def relu_derivative(x):\n    return np.heaviside(np.asarray(x, dtype=float), 1.0)\n",
+    "leaky_relu": "def leaky_relu(x, p):\n    x = np.asarray(x, dtype=float)\n    return x * np.where(x >= 0, 1.0, p)\n",
+    "leaky_relu_derivative": "def leaky_relu_derivative(x, p):\n"
+    "    return np.where(np.asarray(x) >= 0, 1.0, p).astype(float)\n",
+    "tanh": "def tanh(x):\n    x = np.asarray(x, dtype=float)\n    return 2.0 * sigmoid(2.0 * x) - 1.0\n",
+    "tanh_derivative": "def tanh_derivative(x):\n    t = tanh(x)\n    return (1 - t) * (1 + t)\n",
+}
+FAITHFUL = {
+    "faithful_seed_notes_style": Submission(
+        SEED_NOTES_STYLE,
+        why="the course notes' own formulas (σ(1−σ), 1−tanh², a copy with d[x < 0] = 0, ones_like with "
+        "dx[x < 0] = p) with the sigmoid made stable by computing each sign's branch on its own elements",
+    ),
+    "faithful_float32_arithmetic": Submission(
+        FLOAT32_ARITHMETIC,
+        why="computes everything in float32 (Keras's precision) also for float64 input, with (x > 0) * x, "
+        "np.maximum(x, p * x) and 4σ(2x)(1 − σ(2x)); the notebook grades values to float32 precision and "
+        "not the dtype (np.where(x >= 0, 1.0, p) is float64)",
+    ),
+    "faithful_clip_and_subgradient": Submission(
+        CLIP_AND_SUBGRADIENT,
+        why="a clipped exponent instead of e^(−|x|), np.heaviside(x, 1) for relu', x · slope for leaky "
+        "relu, σ' as e^(−|x|)/(1 + e^(−|x|))² and (1 − t)(1 + t)",
+    ),
+}
+
+
 WRONG = {  # each starts from the reference and replaces the cells it names
     "relu_derivative_zero_at_zero": Submission(
         {"relu_derivative": "def relu_derivative(x):\n    return np.where(np.asarray(x) > 0, 1.0, 0.0)\n"},

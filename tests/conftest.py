@@ -49,6 +49,7 @@ CORPORA = {
     "activations": Corpus(
         activations_corpus.FULL,
         lambda root, reference: {
+            **activations_corpus.FAITHFUL,
             **activations_corpus.WRONG,
             **activations_corpus.tampering(root, reference),
             **faults_corpus.faults(root, reference),
@@ -96,7 +97,7 @@ CORPORA = {
     ),
     "convolution": Corpus(
         convolution_corpus.FULL,
-        lambda root, reference: convolution_corpus.wrong(reference),
+        lambda root, reference: {**convolution_corpus.faithful(), **convolution_corpus.wrong(reference)},
         ("--JudgeExecute.timeout=60", "--JudgeExecute.call_timeout=30"),
     ),
 }

@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -20,6 +21,10 @@ from autograder.visible.report import all_passed, passed, show
 GRID = np.linspace(-4, 4, 17) + 0.05
 # A small 2-D input for the shape and no-mutation checks.
 MATRIX = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
+# Inputs as large as the rules allow: no overflow warning, NaN or inf.
+EXTREMES = np.array([-1e4, -1e3, 0.0, 1e3, 1e4])
+# The hidden checks' precision (the notebook's rules): float32 arithmetic passes.
+RTOL, ATOL = 1e-5, 1e-6
 
 
 def _call(f, x, args, x_text=None):
@@ -29,11 +34,11 @@ def _call(f, x, args, x_text=None):
     return f(x, *args), f"{getattr(f, '__name__', 'f')}({x_text}{extra})"
 
 
-def _check_values(f, x, expected, args=(), rtol=1e-7, atol=1e-12, x_text=None):
+def _check_values(f, x, expected, args=(), x_text=None):
     """Check f(x, *args) against the expected values."""
     got, call = _call(f, x, args, x_text)
     try:
-        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=rtol, atol=atol)
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
     except (AssertionError, TypeError, ValueError):
         raise AssertionError(
             f"值不对 / wrong value:\n  input  输入: {call}\n"
@@ -42,10 +47,37 @@ def _check_values(f, x, expected, args=(), rtol=1e-7, atol=1e-12, x_text=None):
     passed(f"{call} ≈ {show(expected)}")
 
 
+def _check_extremes(f, expected, args=()):
+    """f(EXTREMES) must give the expected values with no warning, NaN or inf."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got, call = _call(f, EXTREMES.copy(), args, show(EXTREMES))
+    if caught:
+        first = caught[0]
+        raise AssertionError(
+            f"产生了警告 / it warned:\n  input  输入: {call}\n"
+            f"  warning 警告: {first.category.__name__}: {first.message}\n"
+            f"  expected 期望: no warning (use a numerically stable form 数值稳定的写法)"
+        )
+    try:
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
+    except (AssertionError, TypeError, ValueError):
+        raise AssertionError(
+            f"极端输入上的值不对 / wrong value on extreme inputs:\n  input  输入: {call}\n"
+            f"  got    得到: {got!r}\n  expected 期望: {show(expected)}"
+        ) from None
+    passed(f"{call} ≈ {show(expected)}, no warning, NaN or inf / 无溢出警告")
+
+
 def _check_shape_and_no_mutation(f, args=()):
-    """f must return an array of the input's shape and leave the input unchanged."""
+    """f must return a NumPy array of the input's shape and leave the input unchanged."""
     x = MATRIX.copy()
     got, call = _call(f, x, args, show(MATRIX))
+    if not isinstance(got, np.ndarray):
+        raise AssertionError(  # noqa: TRY004 (a failed check is an AssertionError)
+            f"返回值不是 NumPy 数组 / the result is not a NumPy array:\n  input  输入: {call}\n"
+            f"  got    得到: {type(got).__name__} {got!r}\n  expected 期望: np.ndarray"
+        )
     if np.shape(got) != x.shape:
         raise AssertionError(
             f"形状不对 / wrong shape:\n  input  输入: {call}, an array of shape {x.shape}\n"
@@ -57,7 +89,7 @@ def _check_shape_and_no_mutation(f, args=()):
             f"  after the call 调用后 x = {show(x)}\n"
             f"  expected 期望: the input unchanged (不要修改输入)"
         )
-    passed(f"shape {x.shape} kept, input not modified / 形状不变，输入未被修改")
+    passed(f"NumPy array of shape {x.shape}, input not modified / 返回相同形状的数组，输入未被修改")
 
 
 @contextlib.contextmanager
@@ -101,9 +133,9 @@ def _autodiff_gradient(tf_function, x):
 def _check_against_autodiff(f, tf_function, name, args=()):
     """Compare the student's derivative with TensorFlow's on GRID."""
     expected = _autodiff_gradient(tf_function, GRID)
-    got, call = _call(f, GRID, args, "np.linspace(-4, 4, 17) + 0.05")
+    got, call = _call(f, GRID.copy(), args, "np.linspace(-4, 4, 17) + 0.05")  # a copy: f may write into it
     try:
-        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=1e-6, atol=1e-12)
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
     except (AssertionError, TypeError, ValueError):
         raise AssertionError(
             f"导数与自动微分不一致 / derivative disagrees with automatic "
@@ -118,6 +150,7 @@ def check_sigmoid(f):
     _check_values(f, 0, 0.5)
     _check_values(f, 2.0, 1 / (1 + np.exp(-2.0)))
     _check_values(f, -2.0, 1 / (1 + np.exp(2.0)))
+    _check_extremes(f, np.array([0.0, 0.0, 0.5, 1.0, 1.0]))
     _check_shape_and_no_mutation(f)
     all_passed()
 
@@ -127,6 +160,7 @@ def check_sigmoid_derivative(f):
     tf = _tensorflow()
     _check_values(f, 0, 0.25)
     _check_against_autodiff(f, tf.sigmoid, "tf.sigmoid")
+    _check_extremes(f, np.array([0.0, 0.0, 0.25, 0.0, 0.0]))
     _check_shape_and_no_mutation(f)
     all_passed()
 
@@ -176,7 +210,8 @@ def check_tanh(f):
     """Visible checks for tanh(x)."""
     _check_values(f, 0, 0.0)
     x = np.linspace(-5, 5, 11)
-    _check_values(f, x, np.tanh(x), atol=1e-12, x_text="np.linspace(-5, 5, 11)")
+    _check_values(f, x, np.tanh(x), x_text="np.linspace(-5, 5, 11)")
+    _check_extremes(f, np.array([-1.0, -1.0, 0.0, 1.0, 1.0]))
     _check_shape_and_no_mutation(f)
     all_passed()
 
@@ -186,5 +221,6 @@ def check_tanh_derivative(f):
     tf = _tensorflow()
     _check_values(f, 0, 1.0)
     _check_against_autodiff(f, tf.tanh, "tf.tanh")
+    _check_extremes(f, np.array([0.0, 0.0, 1.0, 0.0, 0.0]))
     _check_shape_and_no_mutation(f)
     all_passed()

@@ -8,10 +8,13 @@ convolution with the student's own loop version. When you submit, the grader
 also runs more, hidden checks (隐藏检查) against a reference solution.
 """
 
+import inspect
+import textwrap
 import time
 
 import numpy as np
 
+from autograder.static import pixel_loops
 from autograder.visible.report import all_passed, passed, show
 
 # A 4x4 uint8 example. Only the 2x2 interior (内部像素) is filtered; the border is kept.
@@ -185,6 +188,32 @@ def _first_difference(got, expected):
     return f"first difference 第一个不同的像素 at {where}: got {got[where]}, expected {expected[where]}"
 
 
+def _check_no_pixel_loops(f):
+    """The rule the hidden no_pixel_loops check applies to the function's source (section 3's list)."""
+    source = textwrap.dedent(inspect.getsource(f))
+    # The notebook's own integer names (K = 3) count as fixed, as the hidden check reads them from the cells.
+    constants = {name: value for name, value in f.__globals__.items() if type(value) is int}
+    findings = pixel_loops(
+        source,
+        forbidden_calls=("convolve3x3", "vectorize", "frompyfunc", "apply_along_axis"),
+        known_shapes={1: (3, 3)},
+        constants=constants,
+    )
+    if findings:
+        first = findings[0]
+        what = (
+            f"uses `{first.callee}`"
+            if first.kind == "call"
+            else "has a loop over pixels (or one whose number of steps the code does not fix)"
+        )
+        raise AssertionError(
+            f"源代码中有不允许的循环或调用 / not allowed in the source:\n"
+            f"  line {first.line} of {_name(f)} {what}: {first.code}\n"
+            f"  expected 期望: only loops over the nine kernel taps, no use of convolve3x3 (see section 3)"
+        )
+    passed("no loop over pixels and no use of convolve3x3 in its source / 源代码中没有遍历像素的循环")
+
+
 def check_convolve3x3_fast(f, slow):
     """Visible checks for convolve3x3_fast(image, kernel, weight=1.0).
 
@@ -197,7 +226,7 @@ def check_convolve3x3_fast(f, slow):
         expected = slow(image.copy(), kernel, weight)
         got = f(image, kernel, weight)
         _check_not_mutated(image, original, call)
-        _check_array(got, call, image.shape, np.asarray(expected).dtype)
+        _check_array(got, call, image.shape)
         if not np.array_equal(got, expected):
             raise AssertionError(
                 f"与 {_name(slow)} 的结果不一致 / disagrees with {_name(slow)}:\n  input  输入: {call}\n"
@@ -206,6 +235,7 @@ def check_convolve3x3_fast(f, slow):
             )
         passed(f"same result as {_name(slow)} for kernel {kernel}, weight {weight} / 结果完全一致")
     passed("input not modified / 输入未被修改")
+    _check_no_pixel_loops(f)
 
     start = time.perf_counter()
     slow(image, SOBEL, 1)

@@ -2,7 +2,8 @@
 
 Every function accepts a Python scalar or a NumPy array of any shape (also
 0-d and empty), never modifies its input, and returns a NumPy array of the
-same shape. float32 input stays float32; integer input becomes float64.
+same shape. This one keeps float32 input float32 and turns integer input into
+float64; the result's dtype is not graded, its values are (to float32 precision).
 
 Each function (signature, docstring and body) is copied verbatim into its
 solution cell in ``source/activations/activations.ipynb``, with the body
@@ -16,7 +17,7 @@ def sigmoid(x):
     """Sigmoid σ(x) = 1 / (1 + e^(-x)), elementwise, numerically stable.
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     No overflow warning, NaN or inf for |x| up to 1e4.
     """
     x = np.asarray(x)
@@ -33,7 +34,7 @@ def sigmoid_derivative(x):
     """Derivative of the sigmoid at the input x: σ'(x) = σ(x) * (1 - σ(x)).
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     No overflow warning, NaN or inf for |x| up to 1e4.
     """
     x = np.asarray(x)
@@ -45,7 +46,7 @@ def relu(x):
     """ReLU (rectified linear unit): max(0, x), elementwise.
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     """
     x = np.asarray(x)
     if x.dtype.kind in "biu":
@@ -57,7 +58,7 @@ def relu_derivative(x):
     """Derivative of ReLU: 1 where x >= 0 (relu'(0) = 1 by convention), 0 elsewhere.
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     """
     x = np.asarray(x)
     if x.dtype.kind in "biu":
@@ -69,7 +70,7 @@ def leaky_relu(x, p):
     """Leaky ReLU with slope p (a float, e.g. 0.1): x where x >= 0, p * x elsewhere.
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     """
     x = np.asarray(x)
     if x.dtype.kind in "biu":
@@ -81,7 +82,7 @@ def leaky_relu_derivative(x, p):
     """Derivative of leaky ReLU: 1 where x >= 0 (convention at 0), p elsewhere.
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     """
     x = np.asarray(x)
     if x.dtype.kind in "biu":
@@ -93,7 +94,7 @@ def tanh(x):
     """tanh(x), built from the sigmoid: tanh(x) = 2 * σ(2x) - 1 (do not call np.tanh).
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     No overflow warning, NaN or inf for |x| up to 1e4.
     """
     x = np.asarray(x)
@@ -104,7 +105,7 @@ def tanh_derivative(x):
     """Derivative of tanh at the input x: tanh'(x) = 1 - tanh(x)**2.
 
     x: Python int/float, or float32/float64 NumPy array of any shape (also 0-d, empty).
-    Returns a NumPy array of the same shape (float32 stays float32); x is not modified.
+    Returns a float NumPy array of the same shape (any float dtype); x is not modified.
     No overflow warning, NaN or inf for |x| up to 1e4.
     """
     x = np.asarray(x)

@@ -20,7 +20,7 @@ from scipy import signal
 
 from autograder import feedback
 from autograder.checks import CheckFailed, check, expect_raises, expect_unchanged, show
-from autograder.static import definitions, pixel_loops
+from autograder.static import definitions, module_constants, pixel_loops
 from solutions.convolution import reference
 
 SEED_FILTERS = [
@@ -58,16 +58,19 @@ def accumulate(image: np.ndarray, kernel) -> np.ndarray:
     return acc
 
 
-def expect_image(got, image: np.ndarray, interior: np.ndarray) -> None:
+def expect_image(got, image: np.ndarray, interior: np.ndarray, dtype_graded: bool = False) -> None:
     """``got`` is ``image`` with its interior replaced by clip-and-truncate of ``interior``.
 
     A value within 1e-9 of an integer may truncate either way: float sums in another
-    order can land on either side of it.
+    order can land on either side of it. With ``dtype_graded`` it must also be uint8, as the
+    notebook asks (graded once, by ``matches_reference``).
     """
     if not isinstance(got, np.ndarray):
         raise CheckFailed("wrong_type", input=image, got=show(got))
     if got.shape != image.shape:
         raise CheckFailed("wrong_shape", input=image, got=got.shape, expected=image.shape)
+    if dtype_graded and got.dtype != np.uint8:
+        raise CheckFailed("wrong_dtype", input=image, got=str(got.dtype), expected="uint8")
     margin = 1e-9 * np.maximum(1.0, np.abs(interior))
     low = np.clip(interior - margin, 0, 255).astype(np.uint8)
     high = np.clip(interior + margin, 0, 255).astype(np.uint8)
@@ -102,9 +105,9 @@ def reference_interior(image: np.ndarray, kernel, weight: float) -> np.ndarray:
 def test_matches_reference(student, name, image, kernel, weight):
     got = student.call(name, image, kernel, weight).value
     expected = reference.convolve3x3(image, kernel, weight)
-    if isinstance(got, np.ndarray) and got.shape == expected.shape and np.array_equal(got, expected):
+    if isinstance(got, np.ndarray) and got.dtype == expected.dtype and np.array_equal(got, expected):
         return
-    expect_image(got, image, reference_interior(image, kernel, weight))
+    expect_image(got, image, reference_interior(image, kernel, weight), dtype_graded=True)
 
 
 @check(cell="test_convolve3x3", title="agrees_with_correlate2d")
@@ -152,12 +155,15 @@ POOL_IMAGES = hnp.arrays(
 )
 
 
-def expect_pooled(got, image: np.ndarray) -> None:
+def expect_pooled(got, image: np.ndarray, dtype_graded: bool = False) -> None:
+    """``got`` is the 2×2 max pooling of ``image``; with ``dtype_graded`` in the input's dtype too."""
     expected = reference.max_pool2x2(image)
     if not isinstance(got, np.ndarray):
         raise CheckFailed("wrong_type", input=image, got=show(got))
     if got.shape != expected.shape:
         raise CheckFailed("wrong_shape", input=image, got=got.shape, expected=expected.shape)
+    if dtype_graded and got.dtype != image.dtype:
+        raise CheckFailed("wrong_dtype", input=image, got=str(got.dtype), expected=str(image.dtype))
     wrong = np.argwhere(got != expected)
     if len(wrong):
         i, j = (int(v) for v in wrong[0])
@@ -172,7 +178,7 @@ def expect_pooled(got, image: np.ndarray) -> None:
 @example(image=np.arange(25, dtype=np.uint8).reshape(5, 5))
 @example(image=np.arange(24, dtype=np.uint8).reshape(4, 6))
 def test_pool_values(student, image):
-    expect_pooled(student.call("max_pool2x2", image).value, image)
+    expect_pooled(student.call("max_pool2x2", image).value, image, dtype_graded=True)
 
 
 @check(cell="test_max_pool2x2", title="no_mutation")
@@ -184,15 +190,30 @@ def test_pool_does_not_mutate(student, image):
 
 
 # -- convolve3x3_fast -------------------------------------------------------------------------
+# The slow version, and NumPy's per-element Python loops in disguise.
+FORBIDDEN_IN_FAST = ("convolve3x3", "vectorize", "frompyfunc", "apply_along_axis")
+
+
 @check(cell="test_convolve3x3_fast", title="no_pixel_loops")
 def test_fast_has_no_pixel_loops(student, submitted_code):
     """Decided from the notebook's own definitions (the kernel could report any source) and from the
-    source the kernel reports, so neither a fake source nor a later redefinition slips through."""
+    source the kernel reports, so neither a fake source nor a later redefinition slips through.
+
+    Nothing a call returns can tell a pixel loop from slicing (timing would depend on the machine),
+    so this one reads code, and accepts every spelling of a loop over the nine taps whose count the
+    code fixes: ``range(3)``, ``(-1, 0, 1)``, ``range(kernel.shape[0])`` (the kernel is 3×3),
+    ``itertools.product(range(3), repeat=2)``, ``np.ndindex(3, 3)``, the notebook's ``K = 3``, any
+    module alias.
+    """
     written = definitions(submitted_code, "convolve3x3_fast")
     if not written:
         raise CheckFailed("not_defined_in_notebook", name="convolve3x3_fast")
+    constants = module_constants(submitted_code)
     for source in [*written, student.source("convolve3x3_fast")]:
-        for finding in pixel_loops(source, forbidden_calls=("convolve3x3",)):
+        findings = pixel_loops(
+            source, forbidden_calls=FORBIDDEN_IN_FAST, known_shapes={1: (3, 3)}, constants=constants
+        )
+        for finding in findings:
             if finding.kind == "call":
                 raise CheckFailed("calls_slow_version", line=finding.line, callee=finding.callee)
             raise CheckFailed("pixel_loop", line=finding.line, code=finding.code)
