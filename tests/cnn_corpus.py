@@ -161,6 +161,7 @@ WRONG = {
         why="the last layer gives raw scores, not probabilities, for a loss that expects probabilities (and "
         "preprocess is not written yet, so nothing trains)",
         feedback="not 10 probabilities",
+        feedback_cell="test_build_cnn",
     ),
     "compiled_with_mse_not_trained": Submission(
         {"build_cnn": build(loss='"mse"', extra="    model.fit = lambda *args, **kwargs: None\n")},
