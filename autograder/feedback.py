@@ -301,9 +301,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "build_cnn() 返回的模型还没有建立（没有输入形状）：请以 keras.Input(shape=(28, 28, 1)) 开始。",
         "en": "build_cnn()'s model is not built (it has no input shape): start it with keras.Input(shape=(28, 28, 1)).",
     },
-    "wrong_output_layer": {
-        "zh": "最后一层是 {got}，应是 {expected}。",
-        "en": "the last layer is {got}; it must be {expected}.",
+    "not_probabilities": {
+        "zh": "模型的输出不是每张图片 10 个概率（都 ≥ 0、和为 1）：第一张图片得到 {got}。最后一层应是 "
+        'Dense(10, activation="softmax")。',
+        "en": "the model's output is not 10 probabilities per image (each ≥ 0, adding up to 1): for the first "
+        'image it gives {got}. The last layer must be Dense(10, activation="softmax").',
     },
     "wrong_shapes": {
         "zh": "模型的输入和输出形状是 {got}，应是 {expected}（别忘了通道维度）。",
@@ -592,8 +594,9 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
         "en": "float32 of shape (N, 28, 28, 1) with values images / 255",
     },
     "architecture": {
-        "zh": "Conv2D 和 MaxPooling2D，然后 Flatten、Dense，最后 Dense(10, softmax)；输入 (28, 28, 1)",
-        "en": "Conv2D and MaxPooling2D, then Flatten and Dense, ending in Dense(10, softmax); input (28, 28, 1)",
+        "zh": "Conv2D 和 MaxPooling2D，然后 Flatten、Dense；输入 (28, 28, 1)，输出每张图片 10 个概率（softmax）",
+        "en": "Conv2D and MaxPooling2D, then Flatten and Dense; input (28, 28, 1), output 10 probabilities per "
+        "image (softmax)",
     },
     "compiled": {
         "zh": "用 sparse_categorical_crossentropy 编译",

@@ -1,9 +1,10 @@
-"""Realistic wrong ``cnn`` submissions and exactly the points they lose.
+"""Realistic ``cnn`` submissions, faithful and wrong, and exactly the points they lose.
 
 Points: ``preprocess`` 2 (two checks), ``build_cnn`` 3 (three checks), training 5 (tiers 0.88, 0.90,
 0.91 worth 2, 1.5 and 1.5). Every submission whose network trains spends about two minutes on five
-epochs of 60,000 images: those are ``slow`` and graded only by ``bin/test --slow``. The ones in CI
-fail before training starts, or never train.
+epochs of 60,000 images: CI grades one such faithful submission besides the reference; the other
+ones that train are ``slow`` and graded only by ``bin/test --slow``. The wrong ones in CI fail before
+training starts, or never train.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ LAYERS = {
             keras.layers.Dense(128, activation="relu"),
             keras.layers.Dense(10, activation="softmax"),
 """,
-    # The course notes' network: valid padding, 64 filters twice, no dropout (243,786 parameters).
+    # The older network the notebook quotes: valid padding, 64 filters twice, no dropout (243,786 weights).
     "seed_notes": """            keras.Input(shape=(28, 28, 1)),
             keras.layers.Conv2D(64, 3, activation="relu"),
             keras.layers.MaxPooling2D(2),
@@ -65,6 +66,64 @@ def preprocess(body: str) -> str:
     return f"def preprocess(images):\n{body}"
 
 
+# Correct solutions written from the notebook's words in other styles; each must get full marks.
+FAITHFUL = {
+    "faithful_tf_keras_style": Submission(
+        {
+            "preprocess": "def preprocess(images):\n"
+            "    return np.expand_dims(images, axis=-1).astype('float32') / 255\n",
+            "build_cnn": """def build_cnn():
+    model = tf.keras.models.Sequential([
+        tf.keras.layers.Conv2D(32, (3, 3), activation='relu', padding='same', input_shape=(28, 28, 1)),
+        tf.keras.layers.MaxPooling2D(2, 2),
+        tf.keras.layers.Conv2D(64, (3, 3), activation='relu', padding='same'),
+        tf.keras.layers.MaxPooling2D(2, 2),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dropout(0.4),
+        tf.keras.layers.Dense(128, activation=tf.nn.relu),
+        tf.keras.layers.Dense(10, activation=tf.nn.softmax),
+    ])
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(),
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+        metrics=['accuracy'],
+    )
+    return model
+""",
+        },
+        why="the notebook's network in the older tf.keras style (input_shape= on the first Conv2D, "
+        "MaxPooling2D(2, 2), tf.nn activations), with Adam and loss objects, and np.expand_dims for the "
+        "channel axis: the same network, the same marks",
+    ),
+    "faithful_functional_softmax_layer": Submission(
+        {
+            "preprocess": preprocess("    return (images[..., None] / 255.0).astype(np.float32)\n"),
+            "build_cnn": """def build_cnn():
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = keras.layers.Conv2D(32, kernel_size=(3, 3), padding="same", activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D(pool_size=(2, 2))(x)
+    x = keras.layers.Conv2D(64, kernel_size=(3, 3), padding="same", activation="relu")(x)
+    x = keras.layers.MaxPooling2D(pool_size=(2, 2))(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dropout(0.4)(x)
+    x = keras.layers.Dense(128, activation="relu")(x)
+    x = keras.layers.Dense(10)(x)
+    outputs = keras.layers.Softmax()(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(
+        loss=keras.losses.sparse_categorical_crossentropy,
+        optimizer=keras.optimizers.Adam(learning_rate=0.001),
+        metrics=[keras.metrics.SparseCategoricalAccuracy()],
+    )
+    return model
+""",
+        },
+        why="a functional model whose softmax is a Softmax layer after Dense(10), the loss a function, the "
+        "metric an object, float64 division then float32: the output is the same 10 probabilities",
+        slow=True,
+    ),
+}
+
 WRONG = {
     "no_pooling_over_budget": Submission(
         {"build_cnn": build("no_pooling")},
@@ -91,6 +150,19 @@ WRONG = {
         "shape (and no network yet)",
         feedback="changed the shape of the array it was given",
     ),
+    "no_softmax_preprocess_not_done": Submission(
+        {
+            "preprocess": "def preprocess(images):\n    raise NotImplementedError()\n",
+            "build_cnn": build().replace(
+                'keras.layers.Dense(10, activation="softmax")', "keras.layers.Dense(10)"
+            ),
+        },
+        lost={"test_preprocess": 2.0, "test_build_cnn": 1.0, "test_train_cnn": 5.0},
+        why="the last layer gives raw scores, not probabilities, for a loss that expects probabilities (and "
+        "preprocess is not written yet, so nothing trains)",
+        feedback="not 10 probabilities",
+        feedback_cell="test_build_cnn",
+    ),
     "compiled_with_mse_not_trained": Submission(
         {"build_cnn": build(loss='"mse"', extra="    model.fit = lambda *args, **kwargs: None\n")},
         lost={"test_build_cnn": 1.0, "test_train_cnn": 5.0},
@@ -100,7 +172,7 @@ WRONG = {
     "seed_notes_network": Submission(
         {"build_cnn": build("seed_notes")},
         lost={"test_train_cnn": 3.0},
-        why="the course notes' network reaches about 0.90 after 5 epochs: the first tier, not the top ones",
+        why="the older network the notebook quotes measures 0.8987 after 5 epochs: the first tier only",
         feedback="below this tier",
         slow=True,
     ),

@@ -85,14 +85,20 @@ CORPORA = {
     ),
     "cnn": Corpus(
         cnn_corpus.FULL,
-        lambda root, reference: {**cnn_corpus.WRONG, **cnn_corpus.tampering(reference)},
+        lambda root, reference: {
+            **cnn_corpus.FAITHFUL, **cnn_corpus.WRONG, **cnn_corpus.tampering(reference)
+        },
         ("--JudgeExecute.timeout=900", "--JudgeExecute.call_timeout=60"),
         failed_only_by_slow=cnn_corpus.FAILED_ONLY_BY_SLOW,
     ),
     # Every submission that trains both models takes about a minute: only those that fail fast are in CI.
     "first_network": Corpus(
         first_network_corpus.FULL,
-        lambda root, reference: {**first_network_corpus.WRONG, **first_network_corpus.tampering(reference)},
+        lambda root, reference: {
+            **first_network_corpus.FAITHFUL,
+            **first_network_corpus.WRONG,
+            **first_network_corpus.tampering(reference),
+        },
         ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=30"),
     ),
     "convolution": Corpus(

@@ -1,14 +1,18 @@
-"""Realistic wrong ``first_network`` submissions and exactly the points they lose.
+"""Realistic ``first_network`` submissions, faithful and wrong, and exactly the points they lose.
 
 Every submission that trains both models takes about a minute, so only those that fail fast are in
 CI; the others are ``slow`` (``bin/test --slow``). Scores were first guessed from training measured
 outside nbgrader (seed 42, see each ``why``); grading confirmed those of the CI submissions and of
 ``classifier_tf_nn_softmax``. The other slow ones are confirmed only by a ``--slow`` run.
 
-Each starts from the reference and changes one thing a student plausibly gets wrong, in a
-solution cell. Points: test_build_linear_model 3 (3 checks: architecture, compile, prediction
-at x = 10), test_build_fashion_classifier 3 (3 checks: layers, shapes, compile),
-test_train_classifier 2 (1 check: test accuracy). The four written answers are graded by hand,
+Each wrong one starts from the reference and changes one thing a student plausibly gets wrong, in
+a solution cell. The faithful ones are correct solutions written from the notebook's words in other
+styles (the older ``input_shape=`` form, optimizer and loss objects, a functional model, a prediction
+cell of the student's own): each must get full marks. One of them trains in CI.
+
+Points: test_build_linear_model 3 (3 checks: architecture, compile, prediction at x = 10),
+test_build_fashion_classifier 3 (3 checks: layers, shapes, compile), test_train_classifier 2 (1
+check: test accuracy). The four written answers are graded by hand,
 so autograding leaves them at 0 for everyone.
 
 The training cells are locked: nbgrader's OverwriteCells puts back the released source of a
@@ -20,6 +24,8 @@ keep that claim honest (they lose nothing).
 from __future__ import annotations
 
 from corpus import BLANK_LATER_CELLS, Submission
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell
 
 FULL = {
     "test_build_linear_model": 3.0,
@@ -64,6 +70,73 @@ COMPILE = 'optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["a
 def classifier(layers: str = INPUT + FLATTEN + HIDDEN + OUTPUT, compile: str = COMPILE) -> str:
     return CLASSIFIER.format(layers=layers.rstrip("\n"), compile=compile)
 
+
+
+
+def predict_in_a_cell_of_ones_own(notebook: NotebookNode) -> None:
+    """After the linear training cell, the student asks for the prediction as the older notes do,
+    with the array Keras 3 needs (``model.predict([10.0])`` fails in Keras 3)."""
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in notebook.cells]
+    index = ids.index("train_linear")
+    notebook.cells.insert(index + 1, new_code_cell("print(linear_model.predict(np.array([[10.0]])))"))
+
+
+FAITHFUL = {
+    "faithful_objects_functional_own_predict": Submission(
+        {
+            "build_linear_model": """def build_linear_model():
+    model = tf.keras.Sequential([keras.layers.Dense(units=1, input_shape=[1])])
+    model.compile(optimizer=keras.optimizers.SGD(), loss=keras.losses.MeanSquaredError())
+    return model
+""",
+            "build_fashion_classifier": """def build_fashion_classifier():
+    inputs = keras.Input(shape=(28, 28))
+    x = keras.layers.Flatten()(inputs)
+    x = keras.layers.Dense(128, activation=tf.nn.relu)(x)
+    outputs = keras.layers.Dense(10, activation=tf.nn.softmax)(x)
+    model = keras.Model(inputs=inputs, outputs=outputs)
+    model.compile(
+        optimizer=keras.optimizers.Adam(),
+        loss=keras.losses.SparseCategoricalCrossentropy(),
+        metrics=["accuracy"],
+    )
+    return model
+""",
+        },
+        why="the older Dense(units=1, input_shape=[1]) with SGD and loss objects, a functional classifier "
+        "with tf.nn activations and Adam and loss objects, and a cell of the student's own that calls "
+        "linear_model.predict(np.array([[10.0]])): all as the notebook asks, so full marks",
+        edit=predict_in_a_cell_of_ones_own,
+    ),
+    "faithful_add_style_flatten_input_shape": Submission(
+        {
+            "build_linear_model": """def build_linear_model():
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(1,)))
+    model.add(keras.layers.Dense(1))
+    model.compile(loss="mse", optimizer=tf.keras.optimizers.SGD(learning_rate=0.01))
+    return model
+""",
+            "build_fashion_classifier": """def build_fashion_classifier():
+    model = keras.Sequential([
+        keras.layers.Flatten(input_shape=(28, 28)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(
+        loss=keras.losses.sparse_categorical_crossentropy,
+        optimizer="adam",
+        metrics=[keras.metrics.SparseCategoricalAccuracy()],
+    )
+    return model
+""",
+        },
+        why="model.add, the alias mse, an SGD object with its default rate, the older "
+        "Flatten(input_shape=...), the loss as a function and the accuracy metric as an object, keywords "
+        "in another order: full marks",
+        slow=True,
+    ),
+}
 
 WRONG = {
     # -- part 1: the linear model ----------------------------------------------------------------
@@ -121,7 +194,7 @@ WRONG = {
         },
         lost={"test_build_fashion_classifier": 1.0},
         why="question 1's experiment left in the graded function: the layers differ, but it trains as well "
-        "(measured outside nbgrader: test accuracy 0.875) and about four times slower (117 s for 5 epochs)",
+        "(measured outside nbgrader: test accuracy 0.878) and about twice as slow (103 s against 52 s)",
         feedback="Dense(1024)",
         slow=True,
     ),

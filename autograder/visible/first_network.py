@@ -183,6 +183,7 @@ def check_classifier_training(classifier, history, x_test, y_test):
     epochs = len(history.history.get("loss", []))
     if epochs != 5:
         _fail("应训练 5 个 epoch / train for exactly five epochs", epochs, 5)
+    passed("history has 5 epochs / 训练了 5 个 epoch")
     probabilities = np.asarray(classifier.predict(x_test, verbose=0))
     accuracy = float(np.mean(probabilities.argmax(axis=1) == y_test))
     if accuracy < 0.85:

@@ -22,6 +22,8 @@ from solutions.cnn import reference
 
 IMAGES = st.integers(1, 4).flatmap(lambda n: hnp.arrays(np.uint8, (n, 28, 28)))
 EDGES = np.stack([np.zeros((28, 28), np.uint8), np.full((28, 28), 255, np.uint8)])
+# Images the model's output is probed on: black, white and noise.
+PROBE_IMAGES = np.concatenate([EDGES, np.random.default_rng(0).integers(0, 256, (2, 28, 28), dtype=np.uint8)])
 
 
 # -- part 1: preprocess --------------------------------------------------------------------------
@@ -38,7 +40,7 @@ def test_preprocess_scales_and_adds_the_channel_axis(student, images):
             got=show(got) if not isinstance(got, np.ndarray) else f"{got.dtype} array of shape {got.shape}",
             expected=f"float32 array of shape {images.shape + (1,)}",
         )
-    expect_close(got, reference.preprocess(images), described, rtol=1e-6, atol=1e-7)
+    expect_close(got, reference.preprocess(images), described)
 
 
 @check(cell="test_preprocess", title="no_mutation")
@@ -75,23 +77,24 @@ def loaded(built) -> SavedModel:
 @check(cell="test_build_cnn", title="architecture")
 def test_conv_pool_flatten_dense_softmax(built):
     model = loaded(built).model
-    kinds = [type(layer).__name__ for layer in model.layers]
+    kinds = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
     for needed in ("Conv2D", "MaxPooling2D", "Flatten"):
         if needed not in kinds:
             raise CheckFailed("layer_missing", got=", ".join(kinds), expected=needed)
-    if kinds.index("Flatten") < max(i for i, kind in enumerate(kinds) if kind in ("Conv2D", "MaxPooling2D")):
+    flatten = kinds.index("Flatten")
+    if flatten < max(i for i, kind in enumerate(kinds) if kind in ("Conv2D", "MaxPooling2D")):
         raise CheckFailed("flatten_too_early", got=", ".join(kinds))
-    last = model.layers[-1]
-    activation = getattr(getattr(last, "activation", None), "__name__", None)
-    if type(last).__name__ != "Dense" or last.units != 10 or activation != "softmax":
-        raise CheckFailed(
-            "wrong_output_layer",
-            got=f"{type(last).__name__}({getattr(last, 'units', '?')}, activation={activation!r})",
-            expected="Dense(10, activation='softmax')",
-        )
+    if "Dense" not in kinds[flatten:]:
+        raise CheckFailed("layer_missing", got=", ".join(kinds), expected="Dense")
     shapes = (tuple(model.input_shape), tuple(model.output_shape))
     if shapes != ((None, 28, 28, 1), (None, 10)):
         raise CheckFailed("wrong_shapes", got=str(shapes), expected=str(((None, 28, 28, 1), (None, 10))))
+    # Softmax is judged by what comes out (Dense(10, activation="softmax"), tf.nn.softmax or a
+    # Softmax layer after Dense(10) alike): ten numbers >= 0 adding up to 1 for every image.
+    probabilities = np.asarray(model.predict(reference.preprocess(PROBE_IMAGES), verbose=0), dtype=np.float64)
+    sums = probabilities.sum(axis=1)
+    if probabilities.min() < 0 or not np.allclose(sums, 1.0, atol=1e-4):
+        raise CheckFailed("not_probabilities", got=show(np.round(probabilities[0], 4)))
 
 
 @check(cell="test_build_cnn", title="compiled")

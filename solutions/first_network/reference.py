@@ -23,7 +23,7 @@ CLASSIFIER_INPUT_SHAPE = (None, 28, 28)
 CLASSIFIER_LAYERS = (("Flatten", None, None), ("Dense", 128, "relu"), ("Dense", 10, "softmax"))
 CLASSES = 10
 CLASSIFIER_EPOCHS = 5  # the locked training cell, on all 60,000 training images
-MIN_TEST_ACCURACY = 0.85  # reference after 5 epochs: 0.872 on the 10,000 test images; untrained: ~0.1
+MIN_TEST_ACCURACY = 0.85  # reference after 5 epochs: 0.869 on the 10,000 test images; untrained: ~0.1
 
 # Compile settings, as names normalised by ``canonical`` (lower case, no underscores).
 LINEAR_OPTIMIZER = "sgd"
