@@ -7,15 +7,12 @@ kept and the input is not modified. When you submit, the grader also runs
 more, hidden checks (隐藏检查) against a reference solution.
 """
 
-import contextlib
-import io
 import os
-import sys
 import warnings
 
 import numpy as np
 
-from autograder.visible.report import all_passed, passed, show
+from autograder.visible.report import all_passed, passed, quiet_stderr, show
 
 # A float64 grid that avoids exactly 0, where ReLU and leaky ReLU have a kink.
 GRID = np.linspace(-4, 4, 17) + 0.05
@@ -92,29 +89,10 @@ def _check_shape_and_no_mutation(f, args=()):
     passed(f"NumPy array of shape {x.shape}, input not modified / 返回相同形状的数组，输入未被修改")
 
 
-@contextlib.contextmanager
-def _quiet_stderr():
-    """Hide TensorFlow's start-up log lines.
-
-    TensorFlow writes them to stderr, also from C++ (file descriptor 2), and
-    nbgrader scores any stderr output in a graded cell as a failure.
-    Only TensorFlow's own work runs inside this block, never the student's code.
-    """
-    sys.stderr.flush()
-    saved_fd = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(io.StringIO()):
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved_fd, 2)
-        os.close(saved_fd)
-
-
 def _tensorflow():
     """Import TensorFlow lazily (only the derivative checks need it)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    with _quiet_stderr():
+    with quiet_stderr():
         import tensorflow as tf
     return tf
 
@@ -122,7 +100,7 @@ def _tensorflow():
 def _autodiff_gradient(tf_function, x):
     """Elementwise derivative of tf_function at x, by tf.GradientTape."""
     tf = _tensorflow()
-    with _quiet_stderr():  # the first TensorFlow operation also logs
+    with quiet_stderr():  # the first TensorFlow operation also logs
         xt = tf.constant(x, dtype=tf.float64)
         with tf.GradientTape() as tape:
             tape.watch(xt)

@@ -8,32 +8,15 @@ The hidden checks (隐藏检查) try many more sequences, thresholds and keys.
 
 import contextlib
 import io
-import os
-import sys
 import warnings
 
 import numpy as np
 
-from autograder.visible.report import all_passed, passed
+from autograder.visible.report import all_passed, passed, quiet_stderr
 
 
 def _fail(what, got, expected):
     raise AssertionError(f"{what}\n  got    得到: {got!r}\n  expected 期望: {expected!r}")
-
-
-@contextlib.contextmanager
-def _quiet_stderr():
-    """Keep TensorFlow's own log lines out of the cell: its C++ code writes them straight to file
-    descriptor 2 (device set-up, data pipelines), and stderr in a graded cell reads as a failure."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(io.StringIO()):
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def _stand_in_model():
@@ -49,7 +32,7 @@ def _stopped_at(callback_class, logs_per_epoch, **kwargs):
     """The epoch index after which the callback stopped the stand-in model, or None; its prints are kept
     out of the checks' output."""
     callback = callback_class(**kwargs)
-    with _quiet_stderr():
+    with quiet_stderr():
         model = _stand_in_model()
     callback.set_model(model)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -97,7 +80,7 @@ def check_callback(callback_class):
         _fail(f"monitor='val_accuracy' 时 / with monitor='val_accuracy', logs {logs}", got, 1)
     passed("honours monitor / 使用 monitor 参数")
     callback = callback_class()
-    with _quiet_stderr():
+    with quiet_stderr():
         callback.set_model(_stand_in_model())
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         callback.on_epoch_end(0, {"accuracy": 0.95})
@@ -105,7 +88,7 @@ def check_callback(callback_class):
         _fail("停止时应打印一条消息 / must print a message when it stops", printed.getvalue(), "a message")
     passed(f"prints a message when it stops / 停止时打印消息: {printed.getvalue().strip()[:80]!r}")
     callback = callback_class()
-    with _quiet_stderr():
+    with quiet_stderr():
         model = _stand_in_model()
     callback.set_model(model)
     with warnings.catch_warnings(record=True) as caught:
@@ -138,7 +121,7 @@ def _tiny_data(learnable):
 
 def _tiny_run(train_until_threshold, learnable, max_epochs):
     """The accuracy per epoch of train_until_threshold on tiny data, its output and warnings kept quiet."""
-    with contextlib.redirect_stdout(io.StringIO()), _quiet_stderr():
+    with contextlib.redirect_stdout(io.StringIO()), quiet_stderr():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             history = train_until_threshold(*_tiny_data(learnable), max_epochs=max_epochs)

@@ -1,4 +1,9 @@
-"""How visible checks talk to the student: one ✓ line per check, readable values."""
+"""How visible checks talk to the student: one ✓ line per check, readable values, no stderr."""
+
+import contextlib
+import io
+import os
+import sys
 
 import numpy as np
 
@@ -18,3 +23,21 @@ def show(value):
         return repr(a.item())
     text = np.array2string(a, precision=8, separator=", ")
     return text if a.ndim < 2 else "\n    " + text.replace("\n", "\n    ")
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Keep TensorFlow's own log lines out of the cell.
+
+    TensorFlow writes them to stderr, also from C++ (file descriptor 2: device set-up, data
+    pipelines), and nbgrader scores any stderr output in a graded cell as a failure.
+    """
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(io.StringIO()):
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
