@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -225,15 +226,20 @@ def _bindings(scope: ast.AST, known_shapes: dict[int, tuple[int, ...]],
             return env
 
 
+def _parsed(cells: list[str]) -> Iterator[tuple[str, ast.Module]]:
+    """Each code cell with its syntax tree; cells that do not parse are skipped."""
+    for cell in cells:
+        try:
+            yield cell, ast.parse(cell)
+        except SyntaxError:
+            continue
+
+
 def module_constants(cells: list[str]) -> dict[str, int]:
     """Names the notebook binds exactly once, at the top level of a cell, to a small integer (``K = 3``)."""
     bindings: dict[str, int] = {}
     values: dict[str, ast.AST] = {}
-    for cell in cells:
-        try:
-            tree = ast.parse(cell)
-        except SyntaxError:
-            continue
+    for _, tree in _parsed(cells):
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 bindings[node.id] = bindings.get(node.id, 0) + 1
@@ -291,11 +297,7 @@ def pixel_loops(
 def definitions(cells: list[str], name: str) -> list[str]:
     """The source of every ``def name`` in the given code cells (cells that do not parse are skipped)."""
     found = []
-    for cell in cells:
-        try:
-            tree = ast.parse(cell)
-        except SyntaxError:
-            continue
+    for cell, tree in _parsed(cells):
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
                 found.append(ast.get_source_segment(cell, node) or "")

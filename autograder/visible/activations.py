@@ -31,16 +31,20 @@ def _call(f, x, args, x_text=None):
     return f(x, *args), f"{getattr(f, '__name__', 'f')}({x_text}{extra})"
 
 
-def _check_values(f, x, expected, args=(), x_text=None):
-    """Check f(x, *args) against the expected values."""
-    got, call = _call(f, x, args, x_text)
+def _expect_close(got, expected, call, what):
+    """got equals expected within the hidden checks' precision, or an AssertionError saying ``what``."""
     try:
         np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
     except (AssertionError, TypeError, ValueError):
         raise AssertionError(
-            f"值不对 / wrong value:\n  input  输入: {call}\n"
-            f"  got    得到: {got!r}\n  expected 期望: {show(expected)}"
+            f"{what}:\n  input  输入: {call}\n  got    得到: {got!r}\n  expected 期望: {show(expected)}"
         ) from None
+
+
+def _check_values(f, x, expected, args=(), x_text=None):
+    """Check f(x, *args) against the expected values."""
+    got, call = _call(f, x, args, x_text)
+    _expect_close(got, expected, call, "值不对 / wrong value")
     passed(f"{call} ≈ {show(expected)}")
 
 
@@ -56,13 +60,7 @@ def _check_extremes(f, expected, args=()):
             f"  warning 警告: {first.category.__name__}: {first.message}\n"
             f"  expected 期望: no warning (use a numerically stable form 数值稳定的写法)"
         )
-    try:
-        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
-    except (AssertionError, TypeError, ValueError):
-        raise AssertionError(
-            f"极端输入上的值不对 / wrong value on extreme inputs:\n  input  输入: {call}\n"
-            f"  got    得到: {got!r}\n  expected 期望: {show(expected)}"
-        ) from None
+    _expect_close(got, expected, call, "极端输入上的值不对 / wrong value on extreme inputs")
     passed(f"{call} ≈ {show(expected)}, no warning, NaN or inf / 无溢出警告")
 
 
