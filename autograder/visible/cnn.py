@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from autograder.visible.report import all_passed, passed
+from autograder.visible.report import all_passed, passed, setting_name
 
 MAX_PARAMETERS = 500_000
 TIERS = (0.88, 0.90, 0.91)  # the accuracy tiers the notebook states
@@ -17,15 +17,6 @@ TIERS = (0.88, 0.90, 0.91)  # the accuracy tiers the notebook states
 
 def _fail(what, got, expected):
     raise AssertionError(f"{what}\n  got    得到: {got!r}\n  expected 期望: {expected!r}")
-
-
-def _loss_name(loss):
-    """The loss as a lower-case name without underscores, whether a string, a function or a Loss object."""
-    if isinstance(loss, str):
-        name = loss
-    else:
-        name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
-    return str(name).replace("_", "").lower()
 
 
 def check_preprocess(preprocess):
@@ -88,7 +79,7 @@ def check_build_cnn(build_cnn):
     passed(f"{model.count_params():,} parameters, within {MAX_PARAMETERS:,} / 参数在预算之内")
     if not model.compiled:
         _fail("模型应已编译 / the model must be compiled", False, True)
-    loss = _loss_name(getattr(model, "loss", None))
+    loss = setting_name(getattr(model, "loss", None))
     if loss != "sparsecategoricalcrossentropy":
         _fail("损失函数 / loss", getattr(model, "loss", None), "sparse_categorical_crossentropy")
     passed("compiled with sparse_categorical_crossentropy / 已编译，损失函数正确")

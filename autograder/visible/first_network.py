@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from autograder.models import tensorflow_activation_aliases
-from autograder.visible.report import all_passed, passed
+from autograder.visible.report import all_passed, passed, setting_name
 
 
 def _fail(what, got, expected):
@@ -66,15 +66,6 @@ def _safe_copy(model, name):
             )
 
 
-def _setting(value):
-    """A compile setting as a lower-case name without underscores ("sgd", "meansquarederror")."""
-    if isinstance(value, str):
-        name = value
-    else:
-        name = getattr(value, "name", None) or getattr(value, "__name__", None) or type(value).__name__
-    return str(name).replace("_", "").lower()
-
-
 def _optimizer(model):
     """The optimizer's class as a lower-case name ("sgd", "adam"); its own name gets numbered."""
     return type(getattr(model, "optimizer", None)).__name__.lower()
@@ -120,7 +111,7 @@ def check_linear_model(build_linear_model, linear_model):
         _fail("输入形状 / input shape (keras.Input(shape=(1,)))", _input_shape(model), (None, 1))
     passed("one Dense(1) layer, input shape (1,) / 一个神经元")
     optimizer = _optimizer(model)
-    loss = _setting(getattr(model, "loss", None))
+    loss = setting_name(getattr(model, "loss", None))
     if optimizer != "sgd" or loss not in ("meansquarederror", "mse"):
         _fail(
             "编译设置 / compile settings (optimizer, loss)",
@@ -164,7 +155,7 @@ def check_fashion_classifier(build_fashion_classifier):
         _fail("2 张图片的输出形状 / output shape for 2 images", out.shape, (2, 10))
     passed("input (28, 28), output (batch, 10) / 形状正确")
     metrics = (model.get_compile_config().get("metrics") or []) if model.compiled else []
-    settings = (_optimizer(model), _setting(getattr(model, "loss", None)), [_setting(m) for m in metrics])
+    settings = (_optimizer(model), setting_name(getattr(model, "loss", None)), [setting_name(m) for m in metrics])
     accuracy = {"accuracy", "acc", "sparsecategoricalaccuracy"}
     if settings[:2] != ("adam", "sparsecategoricalcrossentropy") or not accuracy & set(settings[2]):
         _fail(

@@ -16,6 +16,16 @@ def all_passed():
     print("✓ all visible checks passed / 可见检查全部通过")
 
 
+def setting_name(value):
+    """A compile setting (loss, optimizer, metric) as a lower-case name without underscores, whether a
+    string, a function or a Keras object: "sgd", "meansquarederror", "sparsecategoricalcrossentropy"."""
+    if isinstance(value, str):
+        name = value
+    else:
+        name = getattr(value, "name", None) or getattr(value, "__name__", None) or type(value).__name__
+    return str(name).replace("_", "").lower()
+
+
 def show(value):
     """Short, readable text for a number, a list or an array (2-d arrays on their own lines)."""
     a = np.asarray(value)
