@@ -3,8 +3,9 @@
 The kernel runs as an unprivileged user id of its own, in a network namespace with no
 interfaces, PID and IPC namespaces of its own (it sees no other process, and no System V
 object of another kernel), and a mount namespace with fresh, empty ``/tmp``, ``/var/tmp``,
-``/dev/shm`` and ``/run``, with ``no_new_privs`` and umask 077, inside a cgroup that caps the memory and processes of everything it starts (plus
-per-process ``prlimit`` caps on address space, processes and CPU time), with a private
+``/dev/shm`` and ``/run`` and the machine's other Unix sockets covered, with ``no_new_privs``
+and umask 077, inside a cgroup that caps the memory and processes of everything it starts
+(plus per-process ``prlimit`` caps on address space, processes and CPU time), with a private
 working directory and a minimal environment. It talks to the grader over ``ipc`` sockets
 in that private directory: TCP loopback would stay inside the empty network namespace.
 All of this needs root; when it cannot be had, grading stops with the reason (see
@@ -31,6 +32,7 @@ from traitlets.config import Config
 
 from autograder import datasets
 from autograder.cgroups import KernelCgroup
+from autograder.host_sockets import cover_script, host_sockets
 
 LOCK_DIR = Path("/run/autograder-kernel-ids")  # root-only: a kernel cannot hold or fake a lock
 PROBE_STARTUP = "__import__('autograder.probe').probe.install()"
@@ -312,7 +314,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.sandboxed:
             return []
         # As root inside the new namespaces: private scratch file systems, /run hidden (its sockets,
-        # such as a local PostgreSQL's, and the world-writable /run/lock), join the cgroup, files
+        # such as a local PostgreSQL's, and the world-writable /run/lock), the machine's other Unix
+        # sockets covered (autograder/host_sockets.py), join the cgroup, files
         # private to the kernel's uid by default, then drop to the kernel's limits and user id.
         # The shell stays the namespace's first process: when it ends, the kernel (Linux) kills every
         # process left in the namespace, so nothing a student forks outlives or outruns its kernel.
@@ -322,6 +325,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             for d in PRIVATE_SCRATCH
         )
         script += "mount -t tmpfs -o size=1M,mode=0755,nosuid,nodev,noexec tmpfs /run\n"
+        script += cover_script(host_sockets(also_skip=(str(self.kernel_root),)))
         script += "".join(f"echo $$ > {shlex.quote(str(procs))}\n" for procs in cgroup_procs)
         # ipykernel exits when its parent's pid becomes 1, which in the namespace is the shell from the
         # start; 1 tells it there is no parent to watch (--kill-child ends the kernel with unshare).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import sandbox
+from autograder import host_sockets, sandbox
 from autograder.codec import Handle
 from autograder.sandbox import SandboxedKernelManager, parse_bytes, protect_course
 from autograder.student import KernelGone, Missing, Raised, StudentKernel, TimedOut
@@ -367,6 +368,12 @@ def write(path, text):
         return type(error).__name__
 def exists(path):
     return os.path.exists(path)
+def reachable_sockets(own):  # every socket it sees outside its own directory that accepts a connection
+    import subprocess
+    found = subprocess.run(["find", "/", "(", "-path", "/proc", "-o", "-path", "/sys", ")", "-prune",
+                            "-o", "-type", "s", "-print0"], capture_output=True).stdout.split(bytes(1))
+    paths = [p.decode() for p in found if p and not p.decode().startswith(own)]
+    return [p for p in paths if connect_unix(p) == "connected"]
 def no_new_privs():
     return next(line.split()[1] for line in open("/proc/self/status") if line.startswith("NoNewPrivs"))
 """
@@ -404,15 +411,25 @@ def world_writable_directories() -> list[str]:
     return sorted(found.stdout.split())
 
 
-def test_kernels_graded_at_once_cannot_see_each_other_and_leave_nothing_behind():
-    """Two classmates' kernels alive together: neither sees the other's processes, files, shared
-    memory or sockets, nor a socket of the machine's; a later kernel on the same uid finds nothing
-    the earlier one wrote anywhere it could write."""
-    host_socket = Path(f"/run/autograder-test-{os.getpid()}.sock")
+def listening_socket(path: Path) -> socket.socket:
+    """A Unix socket anyone may connect to, as a local PostgreSQL's is."""
     listener = socket.socket(socket.AF_UNIX)
-    listener.bind(str(host_socket))
-    host_socket.chmod(0o777)  # as a local PostgreSQL's socket is
+    listener.bind(str(path))
+    path.chmod(0o777)
     listener.listen()
+    return listener
+
+
+def test_kernels_graded_at_once_cannot_see_each_other_and_leave_nothing_behind(monkeypatch, outside_tmp):
+    """Two classmates' kernels alive together: neither sees the other's processes, files, shared
+    memory or sockets, nor a socket of the machine's (in /run, or anywhere else); a later kernel on
+    the same uid finds nothing the earlier one wrote anywhere it could write."""
+    host_socket = Path(f"/run/autograder-test-{os.getpid()}.sock")
+    elsewhere = outside_tmp / f"sockets-{os.getpid()}"  # a service's socket outside /run and /tmp
+    elsewhere.mkdir(mode=0o755)
+    elsewhere.chmod(0o755)
+    listeners = [listening_socket(host_socket), listening_socket(elsewhere / "service.sock")]
+    monkeypatch.setattr(host_sockets, "RESCAN_AFTER", 0.0)  # the kernels scan after the sockets exist
     first = start_kernel(NEIGHBOUR_CODE, **TEST_UIDS)
     second = start_kernel(NEIGHBOUR_CODE, **TEST_UIDS)
     try:
@@ -426,6 +443,9 @@ def test_kernels_graded_at_once_cannot_see_each_other_and_leave_nothing_behind()
         assert a.call("listen_unix", str(a_manager.work_dir / "a.sock")).value == "0o700"
         assert b.call("connect_unix", str(a_manager.work_dir / "a.sock")).value != "connected"
         assert a.call("connect_unix", str(host_socket)).value != "connected"
+        assert a.call("connect_unix", str(elsewhere / "service.sock")).value != "connected"
+        reachable = a.call("reachable_sockets", str(a_manager.work_dir.parent)).value
+        assert reachable == [], "a kernel can connect to a socket of the machine's"
         assert a.call("shared_memory", 0x5EED, True).value >= 0
         assert b.call("shared_memory", 0x5EED, False).value == -1, "System V memory crosses kernels"
         assert a.call("no_new_privs").value == "1"
@@ -437,8 +457,10 @@ def test_kernels_graded_at_once_cannot_see_each_other_and_leave_nothing_behind()
     finally:
         stop_kernel(*first)
         stop_kernel(*second)
-        listener.close()
+        for listener in listeners:
+            listener.close()
         host_socket.unlink()
+        shutil.rmtree(elsewhere)
     later = start_kernel(NEIGHBOUR_CODE, kernel_uid=uid, kernel_gid=gid, uid_pool_size=1)
     try:
         assert not [path for path in planted if later[1].call("exists", path).value]
