@@ -29,7 +29,19 @@ from autograder.verdict import read_verdict
 
 ASSIGNMENT = "activations"
 LIMITS = CORPORA[ASSIGNMENT].limits
-# A mix: full marks, nothing, two classic mistakes, tampering, two broken hand-ins, a duplicate.
+# Hostile classmates, one for each way a kernel can attack what runs beside it: memory, processes,
+# output, other students' files, the grader's modules, its own kernel (issue #17). Graded in the
+# same --jobs 2 batch as honest ones, everyone must get the grade stock serial grading gave them.
+HOSTILE = [
+    "fault_memory_bomb",
+    "fault_fork_bomb",
+    "fault_display_updates",
+    "fault_read_other_submission",
+    "tamper_steal_from_modules",
+    "tamper_kill_own_kernel",
+]
+# A mix: full marks, nothing, two classic mistakes, tampering, two broken hand-ins, the hostile
+# classmates, a duplicate.
 STUDENTS = [
     "reference",
     "untouched_release",
@@ -37,7 +49,12 @@ STUDENTS = [
     "relu_returns_list",
     "tamper_input_transformer",
     "fault_invalid_json",
+    *HOSTILE,
 ]
+# Whether the fork bomb's kernel is stopped by its memory cap, its process cap or the cell's time
+# limit depends on the machine's load: its score does not, but the message in its notebook does.
+# The display flood likewise: under heavy load its cell can reach the time limit before the output cap.
+OUTPUTS_DEPEND_ON_LOAD = {"fault_fork_bomb", "fault_display_updates"}
 DUPLICATE = "reference_again"  # hands in exactly what "reference" handed in
 
 
@@ -163,7 +180,7 @@ def test_parallel_grading_writes_the_gradebook_rows_stock_nbgrader_writes(batch_
     assert ours[DUPLICATE]["grades"] == theirs["reference"]["grades"]
 
 
-@pytest.mark.parametrize("student", STUDENTS)
+@pytest.mark.parametrize("student", [s for s in STUDENTS if s not in OUTPUTS_DEPEND_ON_LOAD])
 def test_parallel_grading_writes_the_notebooks_stock_nbgrader_writes(batch_class, stock, student):
     ours = batch_class.autograded_notebook(student, ASSIGNMENT)
     assert comparable(ours) == comparable(stock.autograded_notebook(student, ASSIGNMENT))
@@ -221,6 +238,100 @@ def test_the_cache_never_changes_a_grade(batch_class):
         batch_class.autograded_notebook(DUPLICATE, ASSIGNMENT).metadata["autograder"]["batch"]["cached"]
         is False
     )
+
+
+# Two classmates graded at the same moment. The planter leaves its working relu everywhere a kernel
+# might share with another (its working directory, the world-writable directories, System V shared
+# memory, a socket anyone may connect to) and waits; the peeker looks for it the way the issue's
+# measured attack did (other kernels' command lines in /proc, then their directories) and everywhere
+# else, and defines relu only if it finds one.
+PLANTER = """import ctypes, os, socket, threading, time
+_answer = {answer!r}
+_started = time.time()
+for _path in ["answer.py", "/dev/shm/answer.py", "/run/lock/answer.py", "/tmp/answer.py", "/var/tmp/answer.py"]:
+    try:
+        with open(_path, "w") as _file:
+            _file.write(_answer)
+        os.chmod(_path, 0o666)
+    except OSError:
+        pass
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.shmat.restype = ctypes.c_void_p
+_segment = _libc.shmget(0x5EED, 4096, 0o1000 | 0o666)
+if _segment >= 0:
+    ctypes.memmove(_libc.shmat(_segment, None, 0), _answer.encode(), len(_answer))
+_server = socket.socket(socket.AF_UNIX)
+_server.bind("answer.sock")
+os.chmod("answer.sock", 0o777)
+_server.listen()
+def _serve():
+    while True:
+        _client, _ = _server.accept()
+        _client.sendall(_answer.encode())
+        _client.close()
+threading.Thread(target=_serve, daemon=True).start()
+time.sleep(10)
+print(f"planted from {{_started:.1f}} to {{time.time():.1f}}")
+"""
+PEEKER = """import ctypes, glob, os, re, socket, time
+def _read(path):
+    try:
+        if path.endswith(".sock"):
+            with socket.socket(socket.AF_UNIX) as _client:
+                _client.settimeout(1)
+                _client.connect(path)
+                return _client.recv(65536).decode()
+        with open(path) as _file:
+            return _file.read(65536)
+    except (OSError, UnicodeDecodeError):
+        return ""
+def _shared_memory():
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.shmat.restype = ctypes.c_void_p
+    _segment = _libc.shmget(0x5EED, 0, 0)
+    return ctypes.string_at(_libc.shmat(_segment, None, 0), 4096).split(bytes(1))[0].decode() if _segment >= 0 else ""
+def _places():
+    yield from glob.glob("/dev/shm/*") + glob.glob("/run/lock/*") + glob.glob("/tmp/*") + glob.glob("/var/tmp/*")
+    yield from glob.glob("/var/lib/autograder/kernels/*/work/*")
+    for _cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        for _directory in re.findall(r"(/[^\\x00 ]*kernel-[^/\\x00 ]*)", _read(_cmdline)):
+            yield from glob.glob(_directory + "/work/*") + glob.glob(_directory + "/*")
+_started, _found = time.time(), ""
+while not _found and time.time() - _started < 10:
+    _found = next((t for t in [_shared_memory(), *map(_read, _places())] if "def relu" in t), "")
+    time.sleep(0.2)
+print(f"peeked from {_started:.1f} to {time.time():.1f}, found {bool(_found)}")
+exec(_found)
+"""
+
+
+def window(notebook: nbformat.NotebookNode, grade_id: str) -> tuple[float, float]:
+    """The (start, end) a hostile cell printed, as seconds since the epoch."""
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    start, end = re.search(r"from ([0-9.]+) to ([0-9.]+)", text).groups()
+    return float(start), float(end)
+
+
+def test_classmates_graded_at_once_cannot_reach_each_others_work(stock, outside_tmp):
+    """The measured attack of issue #17, and every other shared place: the peeker, graded at the
+    same time as the planter, finds nothing and earns nothing for relu; the planter keeps its marks."""
+    classroom = new_class(outside_tmp / "hostile-pair", stock, [])
+    reference = classroom.reference_cells(ASSIGNMENT)
+    classroom.submit("planter", ASSIGNMENT, {**reference, "relu": PLANTER.format(answer=reference["relu"])
+                                              + reference["relu"]})  # fmt: skip
+    classroom.submit("peeker", ASSIGNMENT, {**reference, "relu": PEEKER})
+    run = autograde(classroom, "--jobs", "2", *LIMITS)
+    assert run.returncode == 0, run.stdout + run.stderr
+    planted = window(classroom.autograded_notebook("planter", ASSIGNMENT), "relu")
+    peeked = window(classroom.autograded_notebook("peeker", ASSIGNMENT), "relu")
+    assert planted[0] < peeked[1] and peeked[0] < planted[1], "the two kernels did not run at the same time"
+    scores, honest = classroom.scores(ASSIGNMENT), stock.scores(ASSIGNMENT)["reference"]
+    assert scores["planter"] == honest
+    assert scores["peeker"]["test_relu"] == 0
+    assert {k: v for k, v in scores["peeker"].items() if k not in ("test_relu", "total")} == {
+        k: v for k, v in honest.items() if k not in ("test_relu", "total")
+    }
 
 
 def test_a_local_dask_cluster_grades_like_stock_nbgrader(stock, outside_tmp):
