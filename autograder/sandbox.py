@@ -330,7 +330,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         # ipykernel exits when its parent's pid becomes 1, which in the namespace is the shell from the
         # start; 1 tells it there is no parent to watch (--kill-child ends the kernel with unshare).
         script += 'umask 077\nexport JPY_PARENT_PID=1\n"$@"'
-        wrapper = ["unshare", "--mount", "--ipc", "--pid", "--fork", "--kill-child", "--mount-proc"]
+        # setpriv --pdeathsig: unshare, and with it the namespace, is killed when the grader process that
+        # started it dies (Ctrl-C, a crash, the OOM killer), so no kernel outlives the run that graded it.
+        wrapper = ["setpriv", "--pdeathsig", "KILL", "--"]
+        wrapper += ["unshare", "--mount", "--ipc", "--pid", "--fork", "--kill-child", "--mount-proc"]
         wrapper += [*(["--net"] if self.isolate_network else []), "--", "sh", "-c", script, "sandbox"]
         wrapper += [
             "prlimit",
@@ -358,6 +361,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
+        if self.sandboxed:  # the kernel's own stdout and stderr must not reach the TA's terminal or logs
+            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
         if self.sandboxed:  # root's file in root's directory; the kernel's group may only read it
             os.chown(self.connection_file, 0, self.gid, follow_symlinks=False)

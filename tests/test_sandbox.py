@@ -7,6 +7,8 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -265,19 +267,22 @@ def test_protect_course_leaves_only_public_parts_readable(tmp_path):
 
 def test_processes_a_kernel_leaves_behind_are_killed_when_it_stops():
     loop = asyncio.new_event_loop()
-    manager = SandboxedKernelManager(kernel_name="python3")
+    # An id range of its own: once released, a grader running beside the tests may claim an id of the pool.
+    manager = SandboxedKernelManager(kernel_name="python3", kernel_uid=65100, kernel_gid=65100, uid_pool_size=1)
     loop.run_until_complete(manager.start_kernel())
     client = manager.blocking_client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
     client.execute_interactive(PROBE_CODE, timeout=120)
     student = StudentKernel(manager.connection_file, manager.provisioner.process.pid)
-    orphan = student.call("detach").value
+    uid, before = manager.uid, len(sandbox.processes_of(manager.uid))
+    student.call("detach")  # its pid is one in the kernel's PID namespace, not the host's: not used
+    assert len(sandbox.processes_of(uid)) == before + 1
     student.close()
     client.stop_channels()
     loop.run_until_complete(manager.shutdown_kernel(now=True))
     loop.close()
-    assert not Path(f"/proc/{orphan}").exists() or "Z" in Path(f"/proc/{orphan}/stat").read_text().split()[2]
+    assert sandbox.processes_of(uid) == []
 
 
 FORKED_HOGS = """
@@ -488,3 +493,42 @@ def test_an_id_whose_processes_outlive_the_clean_up_is_not_given_out_again(monke
     with pytest.raises(RuntimeError, match="are in use"):
         following[1].uid
     following[0]._release()
+
+
+# A grader that starts a sandboxed kernel, lets the student's code write straight to file
+# descriptors 1 and 2 (what a hostile student would aim at the TA's terminal), prints the kernel's
+# uid, then waits to be killed.
+ORPHANED_GRADER = """
+import asyncio, sys, time
+from autograder.sandbox import SandboxedKernelManager
+loop = asyncio.new_event_loop()
+manager = SandboxedKernelManager(kernel_name="python3", kernel_uid=65110, kernel_gid=65110, uid_pool_size=1)
+loop.run_until_complete(manager.start_kernel())
+client = manager.blocking_client()
+client.start_channels()
+client.wait_for_ready(timeout=60)
+code = "import os\\nos.write(1, b'KERNEL-WROTE-1')\\nos.write(2, b'KERNEL-WROTE-2')"
+reply = client.execute_interactive(code, timeout=60, output_hook=lambda message: None)  # not printed here
+assert reply["content"]["status"] == "ok"
+print(manager.uid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_no_kernel_outlives_the_grader_that_started_it_nor_writes_to_its_terminal():
+    """A Ctrl-C, crash or OOM kill of the grader takes its kernels with it (a kernel left behind
+    would keep the TA's terminal or a caller's pipe open, and hold a student's processes), and a
+    student cannot write escape sequences or fake progress lines to the terminal the TA watches."""
+    grader = subprocess.Popen(
+        [sys.executable, "-c", ORPHANED_GRADER], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert grader.stdout is not None
+    uid = int(grader.stdout.readline())
+    assert sandbox.processes_of(uid), "the kernel should be running"
+    grader.kill()
+    out, err = grader.communicate(timeout=30)  # returns only once no process holds the pipes
+    assert b"KERNEL-WROTE" not in out + err
+    deadline = time.monotonic() + 10
+    while sandbox.processes_of(uid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sandbox.processes_of(uid) == []
