@@ -169,7 +169,7 @@ MESSAGES: dict[str, Text] = {
         "{call}，image 是随机的 {size} uint8 图像", "{call} with a random {size} uint8 image"
     ),
     "conv.example_ok": Text(
-        "4x4 手算示例：不对称的卷积核，weight {weight}，值截断到 0 和 255",
+        "4x4 手算示例：不对称的卷积核，weight {weight}，值限制在 0 到 255 之间",
         "4x4 example with a non-symmetric kernel, weight {weight}, values clipped to 0 and 255",
     ),
     "conv.uint8_ok": Text("返回与输入形状相同的 uint8 数组", "returns a uint8 array of the input's shape"),
