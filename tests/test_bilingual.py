@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import string
 import textwrap
 
 import nbformat
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 from autograder import bilingual
-from autograder.classroom import repo_root
+from autograder.classroom import SOLUTION_MARKERS, repo_root
 from autograder.visible import activations, convolution
 from autograder.visible.messages import MESSAGES, Text
 from solutions.activations import reference as activations_reference
@@ -164,9 +165,14 @@ VISIBLE = sorted((REPO / "autograder" / "visible").glob("*.py"))
 SAYS = {"passed", "note", "fail", "failure", "text"}  # report.py's functions that take a message key
 
 
+def _fields(text: Text) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text.zh) if field}
+
+
 def texts_outside_the_table(source: str, prints: bool = False) -> list[str]:
     """Where a visible-check module says something without a key of MESSAGES: a literal key that is not in
-    the table, a print() or AssertionError() of its own (only report.py may print), Chinese in a string."""
+    the table or whose fields the call does not fill exactly, a print() or AssertionError() of its own (only
+    report.py may print), Chinese in a string."""
     tree = ast.parse(source)
     docstrings = {
         id(node.body[0].value)
@@ -189,6 +195,15 @@ def texts_outside_the_table(source: str, prints: bool = False) -> list[str]:
                     for k in keys
                 ):
                     found.append(f"line {node.lineno}: {name}() without a key of MESSAGES")
+                    continue
+                given = {keyword.arg for keyword in node.keywords} - {"value"}
+                for k in keys:
+                    if (
+                        isinstance(k, ast.Constant)
+                        and None not in given
+                        and given != _fields(MESSAGES[k.value])
+                    ):
+                        found.append(f"line {node.lineno}: {name}({k.value!r}) fills {sorted(given)}")
             elif name in ("print", "AssertionError") and not prints:
                 found.append(f"line {node.lineno}: {name}() of its own")
         literal = (
@@ -213,15 +228,17 @@ def test_a_text_outside_the_table_is_caught():
         def check(f, wrong):
             passed("all_passed")
             passed("act.right_value" if wrong else "no such key")
+            passed("epochs_ok", count=3)
             print("  ✓ all visible checks passed")
             raise AssertionError("值不对 / wrong value")
         '''
     )
     assert texts_outside_the_table(source) == [
         "line 5: passed() without a key of MESSAGES",
-        "line 6: print() of its own",
-        "line 7: AssertionError() of its own",
-        "line 7: Chinese in a string outside messages.py",
+        "line 6: passed('epochs_ok') fills ['count']",
+        "line 7: print() of its own",
+        "line 8: AssertionError() of its own",
+        "line 8: Chinese in a string outside messages.py",
     ]
 
 
@@ -335,3 +352,66 @@ def test_a_one_language_printed_line_is_caught():
     assert bilingual.printed_line_problem("✓ 可见检查全部通过")
     assert bilingual.printed_line_problem("✓ 可见检查全部通过 / 全部通过")
     assert bilingual.printed_line_problem("✓ 可见检查全部通过 / all visible checks passed") is None
+
+
+# The Keras assignments' visible checks, run as a student runs them: the source notebook's imports cell, the
+# reference solution cells and the visible-check cells, in notebook order (the training cells are left out:
+# they take minutes).
+NOTEBOOK_RUNS = {
+    "losses": [
+        "imports",
+        "custom_mean_squared_error",
+        "test_custom_mean_squared_error",
+        "CustomMSE",
+        "test_CustomMSE",
+    ],
+    "layers": [
+        "imports",
+        "SimpleDense",
+        "test_SimpleDense",
+        "ActivityRegularizationLayer",
+        "test_ActivityRegularizationLayer",
+        "MLP",
+        "test_MLP",
+    ],
+    "callbacks": ["imports", "AccuracyThresholdCallback", "test_AccuracyThresholdCallback"],
+    "cnn": ["imports", "preprocess", "test_preprocess", "build_cnn", "test_build_cnn"],
+    "first_network": ["imports", "build_fashion_classifier", "test_build_fashion_classifier"],
+}
+
+
+@pytest.mark.parametrize("assignment", NOTEBOOK_RUNS)
+def test_keras_visible_checks_pass_the_reference_in_both_languages(assignment):
+    cells = {
+        cell.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
+        for cell in nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4).cells
+        if cell.cell_type == "code"
+    }
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for grade_id in NOTEBOOK_RUNS[assignment]:
+            exec(compile(cells[grade_id], f"{assignment}:{grade_id}", "exec"), namespace)  # noqa: S102
+    lines = [line for line in printed.getvalue().splitlines() if any(c.isalpha() for c in line)]
+    assert lines.count(f"✓ {MESSAGES['all_passed']}") == sum(
+        g.startswith("test_") for g in NOTEBOOK_RUNS[assignment]
+    )
+    for line in lines:
+        assert bilingual.printed_line_problem(line.strip()) is None
+
+
+def test_a_failing_keras_check_says_why_in_both_languages():
+    import keras
+
+    from autograder.visible import callbacks
+
+    class OldKeyCallback(keras.callbacks.Callback):  # reads TF1's 'acc', so it never stops
+        def on_epoch_end(self, epoch, logs=None):
+            if (logs or {}).get("acc", 0) > 0.9:
+                self.model.stop_training = True
+
+    lines, failed = _lines_and_failure(callbacks.check_callback, OldKeyCallback)
+    message, *details = failed.splitlines()
+    assert message == str(MESSAGES["cb.stop_at_index_2_acc_key"])
+    assert details == ["  得到 got: None", "  期望 expected: 2"]
+    assert bilingual.printed_line_problem(lines[0].strip()) is None
