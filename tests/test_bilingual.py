@@ -415,3 +415,48 @@ def test_a_failing_keras_check_says_why_in_both_languages():
     assert message == str(MESSAGES["cb.stop_at_index_2_acc_key"])
     assert details == ["  得到 got: None", "  期望 expected: 2"]
     assert bilingual.printed_line_problem(lines[0].strip()) is None
+
+
+@pytest.fixture(scope="module")
+def barely_trained():
+    """A real Keras classifier after one epoch on 64 random images, its History and the images: every
+    training check fails on it, each for its first reason."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).random((64, 28, 28)).astype("float32")
+    y = np.arange(64) % 10
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, "softmax")]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=1, verbose=0)
+    return model, history, x, y
+
+
+def _training_runs(model, history, x, y):
+    from autograder.visible import callbacks, cnn, first_network, layers, losses
+
+    return {
+        "losses": (lambda: losses.check_training(model, history, x, y), "ls.not_custom_mse"),
+        "layers": (lambda: layers.check_training(model, history, x, y), "epochs_wrong"),
+        "callbacks": (lambda: callbacks.check_training(history, None), "cb.last_above"),
+        "cnn": (lambda: cnn.check_training(model, x, y), "cnn.below_first_tier"),
+        "first_network": (
+            lambda: first_network.check_classifier_training(model, history, x, y),
+            "epochs_wrong",
+        ),
+    }
+
+
+@pytest.mark.parametrize("assignment", ["losses", "layers", "callbacks", "cnn", "first_network"])
+def test_training_checks_say_why_in_both_languages(barely_trained, assignment):
+    run, key = _training_runs(*barely_trained)[assignment]
+    lines, failed = _lines_and_failure(run)
+    assert failed is not None
+    message, *details = failed.splitlines()
+    assert message.startswith(MESSAGES[key].zh.split("{")[0])
+    assert bilingual.printed_line_problem(message) is None
+    assert [line.split(":")[0] for line in details] == ["  得到 got", "  期望 expected"]
+    for line in lines:
+        assert bilingual.printed_line_problem(line.strip()) is None
