@@ -25,6 +25,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder import feedback
+from autograder.chinese_font import use_chinese_font
 from autograder.export.common import final_score, points, submission
 from autograder.spreadsheet import SafeWriter
 from autograder.verdict import read_verdict
@@ -281,7 +282,8 @@ def _checks_figure(a: AssignmentReport) -> str:
     import matplotlib.pyplot as plt
 
     checks = a.checks_by_failure()
-    labels = [textwrap.fill(short(c.label, 150), 50) for c in checks]
+    # Both languages, as students read them (the tables keep the English title).
+    labels = [textwrap.fill(short(f"{c.cell}: {feedback.title(c.title)}", 150), 50) for c in checks]
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(7, 0.3 * lines + 0.2 * len(checks) + 1.2))
     ax.barh(range(len(checks)), [c.failure_rate for c in checks], color="#dd8452")
@@ -386,6 +388,7 @@ def render_html(report: ClassReport) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
+    use_chinese_font()
     e = html.escape
     title = f"Class report: {report.course}"
     parts = [

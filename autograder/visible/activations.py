@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from autograder.visible.report import all_passed, passed, quiet_stderr, show
+from autograder.visible.report import Shown, all_passed, failure, labelled, passed, quiet_stderr, show, text
 
 # A float64 grid that avoids exactly 0, where ReLU and leaky ReLU have a kink.
 GRID = np.linspace(-4, 4, 17) + 0.05
@@ -31,21 +31,21 @@ def _call(f, x, args, x_text=None):
     return f(x, *args), f"{getattr(f, '__name__', 'f')}({x_text}{extra})"
 
 
-def _expect_close(got, expected, call, what):
-    """got equals expected within the hidden checks' precision, or an AssertionError saying ``what``."""
+def _expect_close(got, expected, call, key):
+    """got equals expected within the hidden checks' precision, or an AssertionError with message ``key``."""
     try:
         np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
     except (AssertionError, TypeError, ValueError):
-        raise AssertionError(
-            f"{what}:\n  input  输入: {call}\n  got    得到: {got!r}\n  expected 期望: {show(expected)}"
+        raise failure(
+            key, labelled("input", Shown(call)), labelled("got", got), labelled("expected", show(expected))
         ) from None
 
 
 def _check_values(f, x, expected, args=(), x_text=None):
     """Check f(x, *args) against the expected values."""
     got, call = _call(f, x, args, x_text)
-    _expect_close(got, expected, call, "值不对 / wrong value")
-    passed(f"{call} ≈ {show(expected)}")
+    _expect_close(got, expected, call, "wrong_value")
+    passed("act.right_value", f"{call} ≈ {show(expected)}")
 
 
 def _check_extremes(f, expected, args=()):
@@ -55,13 +55,14 @@ def _check_extremes(f, expected, args=()):
         got, call = _call(f, EXTREMES.copy(), args, show(EXTREMES))
     if caught:
         first = caught[0]
-        raise AssertionError(
-            f"产生了警告 / it warned:\n  input  输入: {call}\n"
-            f"  warning 警告: {first.category.__name__}: {first.message}\n"
-            f"  expected 期望: no warning (use a numerically stable form 数值稳定的写法)"
+        raise failure(
+            "act.warned",
+            labelled("input", Shown(call)),
+            labelled("warning", Shown(f"{first.category.__name__}: {first.message}")),
+            labelled("expected", text("act.no_warning_expected")),
         )
-    _expect_close(got, expected, call, "极端输入上的值不对 / wrong value on extreme inputs")
-    passed(f"{call} ≈ {show(expected)}, no warning, NaN or inf / 无溢出警告")
+    _expect_close(got, expected, call, "act.wrong_extreme_value")
+    passed("act.extremes_ok", f"{call} ≈ {show(expected)}")
 
 
 def _check_shape_and_no_mutation(f, args=()):
@@ -69,22 +70,27 @@ def _check_shape_and_no_mutation(f, args=()):
     x = MATRIX.copy()
     got, call = _call(f, x, args, show(MATRIX))
     if not isinstance(got, np.ndarray):
-        raise AssertionError(  # noqa: TRY004 (a failed check is an AssertionError)
-            f"返回值不是 NumPy 数组 / the result is not a NumPy array:\n  input  输入: {call}\n"
-            f"  got    得到: {type(got).__name__} {got!r}\n  expected 期望: np.ndarray"
+        raise failure(
+            "not_ndarray",
+            labelled("input", Shown(call)),
+            labelled("got", Shown(f"{type(got).__name__} {got!r}")),
+            labelled("expected", Shown("np.ndarray")),
         )
     if np.shape(got) != x.shape:
-        raise AssertionError(
-            f"形状不对 / wrong shape:\n  input  输入: {call}, an array of shape {x.shape}\n"
-            f"  got    得到: shape {np.shape(got)}\n  expected 期望: shape {x.shape}"
+        raise failure(
+            "act.wrong_shape",
+            labelled("input", text("act.array_of_shape", call=call, shape=x.shape)),
+            labelled("got", text("shape_of", shape=np.shape(got))),
+            labelled("expected", text("shape_of", shape=x.shape)),
         )
     if not np.array_equal(x, MATRIX):
-        raise AssertionError(
-            f"输入被修改了 / the input was modified:\n  input  输入: {call}\n"
-            f"  after the call 调用后 x = {show(x)}\n"
-            f"  expected 期望: the input unchanged (不要修改输入)"
+        raise failure(
+            "input_modified",
+            labelled("input", Shown(call)),
+            labelled("after_call", Shown(f"x = {show(x)}")),
+            labelled("expected", text("input_unchanged")),
         )
-    passed(f"NumPy array of shape {x.shape}, input not modified / 返回相同形状的数组，输入未被修改")
+    passed("act.shape_ok", shape=x.shape)
 
 
 def _tensorflow():
@@ -113,12 +119,14 @@ def _check_against_autodiff(f, tf_function, name, args=()):
     try:
         np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=RTOL, atol=ATOL)
     except (AssertionError, TypeError, ValueError):
-        raise AssertionError(
-            f"导数与自动微分不一致 / derivative disagrees with automatic "
-            f"differentiation of {name}:\n  input  输入: {call}\n"
-            f"  got    得到: {got!r}\n  expected 期望 (tf.GradientTape): {show(expected)}"
+        raise failure(
+            "act.autodiff_wrong",
+            labelled("input", Shown(call)),
+            labelled("got", got),
+            labelled("expected", show(expected), " (tf.GradientTape)"),
+            name=name,
         ) from None
-    passed(f"agrees with tf.GradientTape on {name} / 与自动微分一致")
+    passed("act.autodiff_ok", name=name)
 
 
 def check_sigmoid(f):

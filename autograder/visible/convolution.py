@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from autograder.static import pixel_loops
-from autograder.visible.report import all_passed, passed, show
+from autograder.visible.report import Shown, all_passed, failure, labelled, note, passed, show, text
 
 # A 4x4 uint8 example. Only the 2x2 interior (内部像素) is filtered; the border is kept.
 IMAGE_4X4 = np.array(
@@ -83,42 +83,46 @@ def _random_image(shape, seed):
     return np.random.default_rng(seed).integers(0, 256, size=shape, dtype=np.uint8)
 
 
-def _check_array(got, call, shape, dtype=np.uint8):
+def _given(call, image=None, size=None):
+    """The input lines of a failure: the call, then the image it was given (random images say so)."""
+    described = Shown(call) if size is None else text("conv.random_image", call=call, size=size)
+    lines = [labelled("input", described)]
+    if image is not None:
+        lines.append(f"  image ={show(image)}")
+    return lines
+
+
+def _check_array(got, given, shape, dtype=np.uint8):
     """got must be a NumPy array of the given shape and dtype."""
     if not isinstance(got, np.ndarray):
-        raise AssertionError(  # noqa: TRY004 (a failed check is an AssertionError)
-            f"返回值不是 NumPy 数组 / the result is not a NumPy array:\n  input  输入: {call}\n"
-            f"  got    得到: {type(got).__name__}\n  expected 期望: np.ndarray"
+        raise failure(
+            "not_ndarray",
+            *given,
+            labelled("got", Shown(type(got).__name__)),
+            labelled("expected", Shown("np.ndarray")),
         )
     if got.shape != shape or got.dtype != dtype:
-        raise AssertionError(
-            f"形状或类型不对 / wrong shape or dtype:\n  input  输入: {call}\n"
-            f"  got    得到: shape {got.shape}, dtype {got.dtype}\n"
-            f"  expected 期望: shape {shape}, dtype {np.dtype(dtype)}"
+        raise failure(
+            "conv.wrong_shape_or_dtype",
+            *given,
+            labelled("got", text("conv.shape_and_dtype", shape=got.shape, dtype=got.dtype)),
+            labelled("expected", text("conv.shape_and_dtype", shape=shape, dtype=np.dtype(dtype))),
         )
 
 
-def _check_not_mutated(image, original, call):
+def _check_not_mutated(image, original, given):
     if not np.array_equal(image, original):
-        raise AssertionError(
-            f"输入被修改了 / the input was modified:\n  input  输入: {call}\n"
-            f"  expected 期望: the input image unchanged (不要修改输入; work on a copy 副本)"
-        )
+        raise failure("input_modified", *given, labelled("expected", text("conv.input_image_unchanged")))
 
 
 def _check_convolution_example(f, weight, expected):
     image = IMAGE_4X4.copy()
-    call = f"{_name(f)}(image, kernel={KERNEL_4X4}, weight={weight}) with image ={show(IMAGE_4X4)}"
+    given = _given(f"{_name(f)}(image, kernel={KERNEL_4X4}, weight={weight})", IMAGE_4X4)
     got = f(image, KERNEL_4X4, weight)
-    _check_array(got, call, IMAGE_4X4.shape)
+    _check_array(got, given, IMAGE_4X4.shape)
     if not np.array_equal(got, expected):
-        raise AssertionError(
-            f"值不对 / wrong value:\n  input  输入: {call}\n"
-            f"  got    得到: {show(got)}\n  expected 期望: {show(expected)}"
-        )
-    passed(
-        f"4x4 example with a non-symmetric kernel, weight {weight}, values clipped to 0 and 255 / 手算示例正确"
-    )
+        raise failure("wrong_value", *given, labelled("got", show(got)), labelled("expected", show(expected)))
+    passed("conv.example_ok", weight=weight)
 
 
 def check_convolve3x3(f):
@@ -128,33 +132,34 @@ def check_convolve3x3(f):
 
     image = _random_image((6, 7), seed=7)
     original = image.copy()
-    call = f"{_name(f)}(image, kernel={LAPLACIAN}) with a random 6x7 uint8 image ={show(original)}"
+    given = _given(f"{_name(f)}(image, kernel={LAPLACIAN})", original, size="6x7")
     got = f(image, LAPLACIAN)
-    _check_array(got, call, image.shape)
-    passed("returns a uint8 array of the input's shape / 返回相同形状的 uint8 数组")
-    _check_not_mutated(image, original, call)
-    passed("input not modified / 输入未被修改")
+    _check_array(got, given, image.shape)
+    passed("conv.uint8_ok")
+    _check_not_mutated(image, original, given)
+    passed("input_not_modified")
     border = np.ones(image.shape, dtype=bool)
     border[1:-1, 1:-1] = False
     if not np.array_equal(got[border], original[border]):
-        raise AssertionError(
-            f"边缘像素被改变了 / the border pixels changed:\n  input  输入: {call}\n"
-            f"  got    得到: {show(got)}\n"
-            f"  expected 期望: first/last row and column equal to the input's (边缘保持输入的值)"
+        raise failure(
+            "conv.border_changed",
+            *given,
+            labelled("got", show(got)),
+            labelled("expected", text("conv.border_expected")),
         )
-    passed("border pixels keep the input's values / 边缘像素保持不变")
+    passed("conv.border_ok")
 
     float_image = IMAGE_4X4.astype(np.float64)
     try:
         got = f(float_image, KERNEL_4X4)
     except ValueError:
-        passed("ValueError for a float64 image / float64 图像引发 ValueError")
+        passed("conv.value_error_ok")
     else:
-        raise AssertionError(
-            f"没有引发 ValueError / no ValueError raised:\n"
-            f"  input  输入: {_name(f)}(image.astype(np.float64), kernel={KERNEL_4X4})\n"
-            f"  got    得到: {show(got)}\n"
-            f"  expected 期望: ValueError (the image must be uint8 / 图像必须是 uint8)"
+        raise failure(
+            "conv.no_value_error",
+            *_given(f"{_name(f)}(image.astype(np.float64), kernel={KERNEL_4X4})"),
+            labelled("got", show(got)),
+            labelled("expected", text("conv.value_error_expected")),
         )
     all_passed()
 
@@ -162,30 +167,29 @@ def check_convolve3x3(f):
 def check_max_pool2x2(f):
     """Visible checks for max_pool2x2(image)."""
     image = POOL_4X4.copy()
-    call = f"{_name(f)}(image) with image ={show(POOL_4X4)}"
+    given = _given(f"{_name(f)}(image)", POOL_4X4)
     got = f(image)
-    _check_array(got, call, POOLED_4X4.shape)
+    _check_array(got, given, POOLED_4X4.shape)
     if not np.array_equal(got, POOLED_4X4):
-        raise AssertionError(
-            f"值不对 / wrong value:\n  input  输入: {call}\n"
-            f"  got    得到: {show(got)}\n  expected 期望: {show(POOLED_4X4)}"
+        raise failure(
+            "wrong_value", *given, labelled("got", show(got)), labelled("expected", show(POOLED_4X4))
         )
-    passed(f"4x4 example -> {POOLED_4X4.tolist()} / 手算示例正确")
+    passed("conv.pool_example_ok", f"-> {POOLED_4X4.tolist()}")
 
     image = _random_image((5, 7), seed=5)
     original = image.copy()
-    call = f"{_name(f)}(image) with a random 5x7 uint8 image ={show(original)}"
+    given = _given(f"{_name(f)}(image)", original, size="5x7")
     got = f(image)
-    _check_array(got, call, (2, 3))
-    passed("5x7 image -> shape (2, 3), dtype uint8 (odd last row/column dropped) / 形状正确")
-    _check_not_mutated(image, original, call)
-    passed("input not modified / 输入未被修改")
+    _check_array(got, given, (2, 3))
+    passed("conv.pool_shape_ok")
+    _check_not_mutated(image, original, given)
+    passed("input_not_modified")
     all_passed()
 
 
 def _first_difference(got, expected):
     where = tuple(int(i) for i in np.argwhere(got != expected)[0])
-    return f"first difference 第一个不同的像素 at {where}: got {got[where]}, expected {expected[where]}"
+    return f"  {text('conv.first_difference', where=where, got=got[where], expected=expected[where])}"
 
 
 def _check_no_pixel_loops(f):
@@ -201,17 +205,17 @@ def _check_no_pixel_loops(f):
     )
     if findings:
         first = findings[0]
-        what = (
-            f"uses `{first.callee}`"
-            if first.kind == "call"
-            else "has a loop over pixels (or one whose number of steps the code does not fix)"
+        if first.kind == "call":
+            where = text("conv.uses_call", name=_name(f), line=first.line, callee=first.callee)
+        else:
+            where = text("conv.pixel_loop", name=_name(f), line=first.line)
+        raise failure(
+            "conv.not_allowed",
+            f"  {where}:",
+            f"    {first.code}",
+            labelled("expected", text("conv.allowed_loops")),
         )
-        raise AssertionError(
-            f"源代码中有不允许的循环或调用 / not allowed in the source:\n"
-            f"  line {first.line} of {_name(f)} {what}: {first.code}\n"
-            f"  expected 期望: only loops over the nine kernel taps, no use of convolve3x3 (see section 3)"
-        )
-    passed("no loop over pixels and no use of convolve3x3 in its source / 源代码中没有遍历像素的循环")
+    passed("conv.no_pixel_loops_ok")
 
 
 def check_convolve3x3_fast(f, slow):
@@ -222,19 +226,22 @@ def check_convolve3x3_fast(f, slow):
     image = _random_image((32, 40), seed=2024)
     original = image.copy()
     for kernel, weight in ((SOBEL, 1), (FLOAT_KERNEL, 0.1)):
-        call = f"{_name(f)}(image, kernel={kernel}, weight={weight}) with a random 32x40 uint8 image"
+        given = _given(f"{_name(f)}(image, kernel={kernel}, weight={weight})", size="32x40")
         expected = slow(image.copy(), kernel, weight)
         got = f(image, kernel, weight)
-        _check_not_mutated(image, original, call)
-        _check_array(got, call, image.shape)
+        _check_not_mutated(image, original, given)
+        _check_array(got, given, image.shape)
         if not np.array_equal(got, expected):
-            raise AssertionError(
-                f"与 {_name(slow)} 的结果不一致 / disagrees with {_name(slow)}:\n  input  输入: {call}\n"
-                f"  got    得到: {show(got)}\n  expected 期望 ({_name(slow)}): {show(expected)}\n"
-                f"  {_first_difference(got, expected)}"
+            raise failure(
+                "conv.disagrees",
+                *given,
+                labelled("got", show(got)),
+                labelled("expected", show(expected), f" ({_name(slow)})"),
+                _first_difference(got, expected),
+                slow=_name(slow),
             )
-        passed(f"same result as {_name(slow)} for kernel {kernel}, weight {weight} / 结果完全一致")
-    passed("input not modified / 输入未被修改")
+        passed("conv.same_result", f"kernel={kernel}, weight={weight}", slow=_name(slow))
+    passed("input_not_modified")
     _check_no_pixel_loops(f)
 
     start = time.perf_counter()
@@ -246,8 +253,12 @@ def check_convolve3x3_fast(f, slow):
         f(image, SOBEL, 1)
         fast_seconds = min(fast_seconds, time.perf_counter() - start)
     ratio = slow_seconds / max(fast_seconds, 1e-9)
-    print(
-        f"  ⏱ {_name(f)} is {ratio:.1f}x faster than {_name(slow)} on this 32x40 image "
-        f"({fast_seconds * 1e3:.3f} ms vs {slow_seconds * 1e3:.1f} ms; information only, not graded / 仅供参考，不计分)"
+    note(
+        "conv.speed",
+        fast=_name(f),
+        slow=_name(slow),
+        ratio=ratio,
+        fast_ms=fast_seconds * 1e3,
+        slow_ms=slow_seconds * 1e3,
     )
     all_passed()

@@ -16,11 +16,7 @@ import warnings
 import numpy as np
 
 from autograder.models import tensorflow_activation_aliases
-from autograder.visible.report import all_passed, passed, setting_name
-
-
-def _fail(what, got, expected):
-    raise AssertionError(f"{what}\n  got    得到: {got!r}\n  expected 期望: {expected!r}")
+from autograder.visible.report import all_passed, fail, passed, setting_name, text
 
 
 def _built(builder):
@@ -58,11 +54,11 @@ def _safe_copy(model, name):
                 path, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
             )
         except Exception as error:  # noqa: BLE001 (shown to the student)
-            _fail(
-                f"{name}() 的模型无法在安全模式下载入 / the model of {name}() cannot be loaded in safe mode "
-                '(use activation="relu" / "softmax" strings, not tf.nn functions)',
+            fail(
+                "fn.unsafe",
                 f"{type(error).__name__}: {str(error)[:200]}",
-                "a model of built-in layers",
+                text("fn.builtin_layers"),
+                name=name,
             )
 
 
@@ -95,38 +91,29 @@ def check_linear_model(build_linear_model, linear_model):
 
     model = _built(build_linear_model)
     if not isinstance(model, keras.Model):
-        _fail(
-            "build_linear_model() 应返回 Keras 模型 / must return a Keras model",
-            type(model).__name__,
-            "Sequential",
-        )
+        fail("not_a_model", type(model).__name__, "Sequential", name="build_linear_model()")
     layers = _layers(model)
     if _describe(layers) != ["Dense(1)"] or not _acts_like(layers[0].activation, _linear):
-        _fail(
-            "应只有一层 Dense(1)，无激活函数 / one Dense(1) layer, no activation",
-            _describe(layers),
-            ["Dense(1)"],
-        )
+        fail("fn.one_dense", _describe(layers), ["Dense(1)"])
     if _input_shape(model) != (None, 1):
-        _fail("输入形状 / input shape (keras.Input(shape=(1,)))", _input_shape(model), (None, 1))
-    passed("one Dense(1) layer, input shape (1,) / 一个神经元")
+        fail("fn.input_shape", _input_shape(model), (None, 1), hint="keras.Input(shape=(1,))")
+    passed("fn.linear_layers_ok")
     optimizer = _optimizer(model)
     loss = setting_name(getattr(model, "loss", None))
     if optimizer != "sgd" or loss not in ("meansquarederror", "mse"):
-        _fail(
-            "编译设置 / compile settings (optimizer, loss)",
+        fail(
+            "fn.compile_settings",
             (getattr(model, "optimizer", None), getattr(model, "loss", None)),
             ("sgd", "mean_squared_error"),
+            settings="optimizer, loss",
         )
-    passed("compiled with sgd and mean_squared_error / 编译设置正确")
+    passed("fn.sgd_ok")
     _safe_copy(model, "build_linear_model")
-    passed("saves and loads back in safe mode / 可以安全地保存和载入")
+    passed("fn.safe_ok")
     prediction = float(np.asarray(linear_model(np.array([[10.0]], dtype="float32")))[0, 0])
     if abs(prediction - 31.0) > 0.5:
-        _fail(
-            "训练后 x = 10 处的预测 / prediction at x = 10 after training", round(prediction, 3), "31 ± 0.5"
-        )
-    passed(f"linear_model predicts {prediction:.3f} at x = 10 (y = 3x + 1 gives 31) / 预测正确")
+        fail("fn.prediction", round(prediction, 3), "31 ± 0.5")
+    passed("fn.prediction_ok", prediction=prediction)
     all_passed()
 
 
@@ -136,36 +123,33 @@ def check_fashion_classifier(build_fashion_classifier):
 
     model = _built(build_fashion_classifier)
     if not isinstance(model, keras.Model):
-        _fail(
-            "build_fashion_classifier() 应返回 Keras 模型 / must return a Keras model",
-            type(model).__name__,
-            "Sequential",
-        )
+        fail("not_a_model", type(model).__name__, "Sequential", name="build_fashion_classifier()")
     layers = _layers(model)
     expected = ["Flatten()", "Dense(128)", "Dense(10)"]
     if _describe(layers) != expected:
-        _fail("模型的层 / the model's layers", _describe(layers), expected)
+        fail("fn.layers", _describe(layers), expected)
     if not _acts_like(layers[1].activation, _relu) or not _acts_like(layers[2].activation, _softmax):
-        _fail("激活函数 / activations", [layers[1].activation, layers[2].activation], ["relu", "softmax"])
-    passed("Flatten → Dense(128, relu) → Dense(10, softmax) / 层正确")
+        fail("fn.activations", [layers[1].activation, layers[2].activation], ["relu", "softmax"])
+    passed("fn.classifier_layers_ok")
     if _input_shape(model) != (None, 28, 28):
-        _fail("输入形状 / input shape (keras.Input(shape=(28, 28)))", _input_shape(model), (None, 28, 28))
+        fail("fn.input_shape", _input_shape(model), (None, 28, 28), hint="keras.Input(shape=(28, 28))")
     out = np.asarray(model(np.zeros((2, 28, 28), dtype="float32")))
     if out.shape != (2, 10):
-        _fail("2 张图片的输出形状 / output shape for 2 images", out.shape, (2, 10))
-    passed("input (28, 28), output (batch, 10) / 形状正确")
+        fail("fn.output_shape", out.shape, (2, 10))
+    passed("fn.shapes_ok")
     metrics = (model.get_compile_config().get("metrics") or []) if model.compiled else []
     settings = (_optimizer(model), setting_name(getattr(model, "loss", None)), [setting_name(m) for m in metrics])
     accuracy = {"accuracy", "acc", "sparsecategoricalaccuracy"}
     if settings[:2] != ("adam", "sparsecategoricalcrossentropy") or not accuracy & set(settings[2]):
-        _fail(
-            "编译设置 / compile settings (optimizer, loss, metrics)",
+        fail(
+            "fn.compile_settings",
             settings,
             ("adam", "sparse_categorical_crossentropy", ["accuracy"]),
+            settings="optimizer, loss, metrics",
         )
-    passed('compiled with adam, sparse_categorical_crossentropy, metrics=["accuracy"] / 编译设置正确')
+    passed("fn.adam_ok")
     _safe_copy(model, "build_fashion_classifier")
-    passed("saves and loads back in safe mode / 可以安全地保存和载入")
+    passed("fn.safe_ok")
     all_passed()
 
 
@@ -173,13 +157,11 @@ def check_classifier_training(classifier, history, x_test, y_test):
     """Visible checks for the trained classifier (the grader measures the same accuracy itself)."""
     epochs = len(history.history.get("loss", []))
     if epochs != 5:
-        _fail("应训练 5 个 epoch / train for exactly five epochs", epochs, 5)
-    passed("history has 5 epochs / 训练了 5 个 epoch")
+        fail("epochs_wrong", epochs, 5, n=5)
+    passed("epochs_ok", n=5)
     probabilities = np.asarray(classifier.predict(x_test, verbose=0))
     accuracy = float(np.mean(probabilities.argmax(axis=1) == y_test))
     if accuracy < 0.85:
-        _fail(
-            "10,000 张测试图片上的准确率 / accuracy on the 10,000 test images", round(accuracy, 3), "≥ 0.85"
-        )
-    passed(f"accuracy on the {len(y_test):,} test images / 测试准确率: {accuracy:.3f}")
+        fail("fn.test_accuracy", round(accuracy, 3), "≥ 0.85", count=10_000)
+    passed("fn.test_accuracy", f"{accuracy:.3f}", count=len(y_test))
     all_passed()

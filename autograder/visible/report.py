@@ -1,4 +1,5 @@
-"""How visible checks talk to the student: one ✓ line per check, readable values, no stderr."""
+"""How visible checks talk to the student: one ✓ line per check in Chinese and English, readable values,
+no stderr. The words themselves are in ``autograder.visible.messages``."""
 
 import contextlib
 import io
@@ -7,13 +8,51 @@ import sys
 
 import numpy as np
 
-
-def passed(message):
-    print("  ✓ " + message)
+from autograder.visible.messages import MESSAGES, Text
 
 
-def all_passed():
-    print("✓ all visible checks passed / 可见检查全部通过")
+class Shown(str):
+    """Text already made readable by ``show``: printed as it is, not as a repr."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def text(key: str, **fields: object) -> Text:
+    """The message ``key`` in both languages, with ``fields`` filled in."""
+    return MESSAGES[key].format(**fields)
+
+
+def passed(key: str, value: object = None, **fields: object) -> None:
+    """One ✓ line: "中文 / English", then ``value`` (code or numbers, the same in both languages)."""
+    line = f"  ✓ {text(key, **fields)}"
+    print(line if value is None else f"{line}: {value}")
+
+
+def note(key: str, **fields: object) -> None:
+    """A line that is neither a pass nor a failure (a measurement shown for information)."""
+    print(f"  {text(key, **fields)}")
+
+
+def all_passed() -> None:
+    print(f"✓ {text('all_passed')}")
+
+
+def labelled(label: str, value: object, suffix: str = "") -> str:
+    """A detail line of a failure: "  得到 got: value" (text shown as is, other values as their repr)."""
+    name = MESSAGES["label." + label]
+    shown = str(value) if isinstance(value, (Text, Shown)) else repr(value)
+    return f"  {name.zh} {name.en}{suffix}: {shown}"
+
+
+def failure(key: str, *lines: str, **fields: object) -> AssertionError:
+    """A failed check: the message ``key`` in both languages, then its detail ``lines``."""
+    return AssertionError("\n".join([str(text(key, **fields)), *lines]))
+
+
+def fail(key: str, got: object, expected: object, **fields: object) -> None:
+    """Raise a failed check showing what the student's code gave and what was expected."""
+    raise failure(key, labelled("got", got), labelled("expected", expected), **fields)
 
 
 def setting_name(value):
@@ -30,9 +69,9 @@ def show(value):
     """Short, readable text for a number, a list or an array (2-d arrays on their own lines)."""
     a = np.asarray(value)
     if a.ndim == 0 and a.dtype.kind in "biuf":
-        return repr(a.item())
-    text = np.array2string(a, precision=8, separator=", ")
-    return text if a.ndim < 2 else "\n    " + text.replace("\n", "\n    ")
+        return Shown(repr(a.item()))
+    array = np.array2string(a, precision=8, separator=", ")
+    return Shown(array if a.ndim < 2 else "\n    " + array.replace("\n", "\n    "))
 
 
 @contextlib.contextmanager

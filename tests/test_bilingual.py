@@ -1,0 +1,462 @@
+"""Everything a student reads is Chinese first with English beside it (#21 point 6): the release
+notebooks' Markdown cells follow the bilingual format, and every visible-check message has both languages.
+The checker itself is tested on small cells: a good one passes and each kind of bad one is caught."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import string
+import textwrap
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import bilingual
+from autograder.classroom import SOLUTION_MARKERS, repo_root
+from autograder.visible import activations, convolution
+from autograder.visible.messages import MESSAGES, Text
+from solutions.activations import reference as activations_reference
+from solutions.convolution import reference as convolution_reference
+
+REPO = repo_root()
+RELEASED = sorted(p.relative_to(REPO) for p in (REPO / "release").glob("*/*.ipynb"))
+
+# ---------------------------------------------------------------- the release notebooks
+
+
+@pytest.mark.parametrize("notebook", RELEASED, ids=str)
+def test_every_student_facing_markdown_cell_is_chinese_then_english(notebook):
+    cells = nbformat.read(REPO / notebook, as_version=4).cells
+    problems = bilingual.notebook_problems(cells)
+    assert problems == [], f"{notebook} does not follow the bilingual format:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the checker on small cells
+
+GOOD = """\
+## 2. 子类化 keras.losses.Loss · Subclassing keras.losses.Loss
+
+实现 `CustomMSE`：它是 `keras.losses.Loss` 的子类 (subclass)，默认的 `regularization_factor` 为 0.1。
+损失函数先计算均方误差，再加上正则化项：
+
+$$L = \\frac{1}{n}\\sum (y - \\hat y)^2 + \\lambda \\cdot \\frac{1}{n}\\sum (0.5 - \\hat y)^2$$
+
+```python
+loss = CustomMSE(regularization_factor=0.1)
+```
+
+> 课程笔记：自定义损失函数要继承 Loss 类。
+
+---
+
+Implement `CustomMSE`, a subclass of `keras.losses.Loss` whose default `regularization_factor` is 0.1.
+The loss (损失函数) is the mean squared error plus the regularization term of the formula above.
+"""
+
+
+def _cell(source: str, **nbgrader) -> dict:
+    return {"cell_type": "markdown", "metadata": {"nbgrader": nbgrader} if nbgrader else {}, "source": source}
+
+
+def test_a_bilingual_cell_passes():
+    assert bilingual.markdown_problems(GOOD) == []
+
+
+def test_a_heading_only_cell_passes():
+    assert bilingual.markdown_problems("## 3. 用自定义损失训练 · Training with your loss\n") == []
+
+
+def test_a_cell_with_nothing_to_read_passes():
+    assert bilingual.markdown_problems("![](figure.png)\n") == []
+
+
+ENGLISH = "Implement `relu(x)`: return the maximum of 0 and x elementwise, with the same rules as above."
+CHINESE = "实现 `relu(x)`：逐元素返回 0 和 x 中较大的一个，输入、输出规则同上。"
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (ENGLISH, "English without Chinese"),
+        # English with Chinese terms in brackets is still English (the notebooks before #21).
+        (
+            "Implement the activation function (激活函数) `relu` and its derivative (导数) here.",
+            "English without Chinese",
+        ),
+        (CHINESE, "Chinese without English"),
+        (f"{CHINESE}\n\n{ENGLISH}", "no '---' line"),
+        (f"{CHINESE}\n\n---\n\n{ENGLISH}\n\n---\n\n{ENGLISH}", "'---' lines"),
+        (f"## ReLU\n\n{CHINESE}\n\n---\n\n{ENGLISH}", "heading in English only"),
+        (f"## 修正线性单元 ReLU\n\n{CHINESE}\n\n---\n\n{ENGLISH}", "heading without ' · '"),
+        (f"## 修正线性单元 · 整流\n\n{CHINESE}\n\n---\n\n{ENGLISH}", "heading without English"),
+        (f"{ENGLISH}\n\n---\n\n{ENGLISH}", "the part before '---' is not Chinese"),
+        (f"{CHINESE}\n\n---\n\n{CHINESE}", "the part after '---' is not English"),
+        (
+            f"{CHINESE}\n\n---\n\nImplement `relu(x)`: return 逐元素 the larger of 0 and x, as above.",
+            "Chinese outside brackets",
+        ),
+        (f"{CHINESE * 4}\n\n---\n\nImplement it.", "do not say the same"),
+    ],
+    ids=[
+        "english-only",
+        "english-with-bracketed-chinese",
+        "chinese-only",
+        "no-separator",
+        "two-separators",
+        "english-heading",
+        "heading-without-dot",
+        "heading-without-english",
+        "english-before-separator",
+        "chinese-after-separator",
+        "chinese-in-english-part",
+        "english-part-too-short",
+    ],
+)
+def test_each_kind_of_bad_cell_is_caught(source, reason):
+    problems = bilingual.markdown_problems(source)
+    assert any(reason in p for p in problems), problems
+
+
+def test_the_checker_names_the_cell_and_skips_written_answers():
+    cells = [
+        _cell(GOOD, grade_id="explain_custom_mse"),
+        {"cell_type": "code", "metadata": {}, "source": "x = 1  # English only is fine in code"},
+        _cell("YOUR ANSWER HERE", grade_id="answer_overfitting", solution=True, grade=True),
+        _cell(ENGLISH, grade_id="explain_relu"),
+    ]
+    assert bilingual.notebook_problems(cells) == [
+        "cell 3 (explain_relu): English without Chinese (no '---' line, no Chinese part)"
+    ]
+
+
+def test_code_math_tables_and_quotes_are_not_weighed_as_language():
+    english_code = "```python\n" + "model.fit(x_train, y_train, epochs=5, verbose=0)\n" * 20 + "```\n"
+    table = "| Function | Points |\n|---|---|\n| `sigmoid` | 2 |\n"
+    source = f"{CHINESE}\n\n{english_code}\n{table}\n$$a = g(z)$$\n\n---\n\n{ENGLISH}"
+    assert bilingual.markdown_problems(source) == []
+
+
+# ---------------------------------------------------------------- visible-check messages
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_visible_check_message_has_both_languages(key):
+    assert bilingual.message_problems(*MESSAGES[key]) == []
+
+
+@pytest.mark.parametrize(
+    ("pair", "reason"),
+    [
+        (Text("all visible checks passed", "all visible checks passed"), "the Chinese text has no Chinese"),
+        (Text("可见检查全部通过", "可见检查全部通过"), "the English text has no English"),
+        (Text("可见检查全部通过", "all passed / 全部通过"), "the English text has Chinese"),
+        (Text("训练的 epoch 数应为 {n}", "the number of epochs must be {count}"), "different fields"),
+        (Text("应在 20 个 epoch 以内超过 0.9", "must pass 0.9 within 10 epochs"), "different numbers"),
+    ],
+)
+def test_a_one_language_message_is_caught(pair, reason):
+    assert any(reason in p for p in bilingual.message_problems(*pair))
+
+
+VISIBLE = sorted((REPO / "autograder" / "visible").glob("*.py"))
+SAYS = {"passed", "note", "fail", "failure", "text"}  # report.py's functions that take a message key
+
+
+def _fields(text: Text) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text.zh) if field}
+
+
+def texts_outside_the_table(source: str, prints: bool = False) -> list[str]:
+    """Where a visible-check module says something without a key of MESSAGES: a literal key that is not in
+    the table or whose fields the call does not fill exactly, a print() or AssertionError() of its own (only
+    report.py may print), Chinese in a string."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            if name in SAYS:
+                key = node.args[0] if node.args else None
+                keys = [key.body, key.orelse] if isinstance(key, ast.IfExp) else [key]
+                # A name is a key passed through (a helper's parameter); what it prints is tested below.
+                if not all(
+                    isinstance(k, ast.Name) or isinstance(k, ast.Constant) and k.value in MESSAGES
+                    for k in keys
+                ):
+                    found.append(f"line {node.lineno}: {name}() without a key of MESSAGES")
+                    continue
+                given = {keyword.arg for keyword in node.keywords} - {"value"}
+                for k in keys:
+                    if (
+                        isinstance(k, ast.Constant)
+                        and None not in given
+                        and given != _fields(MESSAGES[k.value])
+                    ):
+                        found.append(f"line {node.lineno}: {name}({k.value!r}) fills {sorted(given)}")
+            elif name in ("print", "AssertionError") and not prints:
+                found.append(f"line {node.lineno}: {name}() of its own")
+        literal = (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        )
+        if literal and bilingual.han_count(node.value):
+            found.append(f"line {node.lineno}: Chinese in a string outside messages.py")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in VISIBLE if p.name not in ("messages.py", "__init__.py")], ids=lambda p: p.name
+)
+def test_visible_checks_take_every_text_from_the_message_table(path):
+    assert texts_outside_the_table(path.read_text(), prints=path.name == "report.py") == []
+
+
+def test_a_text_outside_the_table_is_caught():
+    source = textwrap.dedent(
+        '''
+        """Docstrings may say 可见检查."""
+        def check(f, wrong):
+            passed("all_passed")
+            passed("act.right_value" if wrong else "no such key")
+            passed("epochs_ok", count=3)
+            print("  ✓ all visible checks passed")
+            raise AssertionError("值不对 / wrong value")
+        '''
+    )
+    assert texts_outside_the_table(source) == [
+        "line 5: passed() without a key of MESSAGES",
+        "line 6: passed('epochs_ok') fills ['count']",
+        "line 7: print() of its own",
+        "line 8: AssertionError() of its own",
+        "line 8: Chinese in a string outside messages.py",
+    ]
+
+
+def _lines_and_failure(check, *args):
+    """What a visible check prints, and the message of its failure (or None)."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        try:
+            check(*args)
+        except AssertionError as error:
+            return printed.getvalue().splitlines(), str(error)
+    return printed.getvalue().splitlines(), None
+
+
+def _overflowing_sigmoid(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def _mutating_relu(x):
+    x = np.asarray(x, dtype=float)
+    x[x < 0] = 0
+    return x
+
+
+def _flat_relu(x):
+    return np.maximum(np.asarray(x, dtype=float), 0).ravel()
+
+
+def _border_changing_convolution(image, kernel, weight=1.0):
+    if image.dtype != np.uint8:
+        raise ValueError("uint8 only")
+    out = convolution_reference.convolve3x3(image, kernel, weight)
+    out[0, 0] = out[0, 0] ^ 1
+    return out
+
+
+def _accepting_convolution(image, kernel, weight=1.0):
+    return convolution_reference.convolve3x3(image.astype(np.uint8), kernel, weight)
+
+
+def _looping_fast_convolution(image, kernel, weight=1.0):
+    out = np.empty_like(image)
+    for row in range(image.shape[0]):
+        out[row] = convolution_reference.convolve3x3(image, kernel, weight)[row]
+    return out
+
+
+def _off_by_one_fast_convolution(image, kernel, weight=1.0):
+    out = convolution_reference.convolve3x3_fast(image, kernel, weight)
+    out[5, 7] = out[5, 7] ^ 1
+    return out
+
+
+RUNS = {
+    "sigmoid": (activations.check_sigmoid, activations_reference.sigmoid),
+    "sigmoid_derivative": (activations.check_sigmoid_derivative, activations_reference.sigmoid_derivative),
+    "relu": (activations.check_relu, activations_reference.relu),
+    "tanh": (activations.check_tanh, activations_reference.tanh),
+    "overflowing sigmoid": (activations.check_sigmoid, _overflowing_sigmoid),
+    "sigmoid returning a list": (activations.check_sigmoid, lambda x: [0.5]),
+    "mutating relu": (activations.check_relu, _mutating_relu),
+    "flattening relu": (activations.check_relu, _flat_relu),
+    "relu as the derivative": (activations.check_relu_derivative, activations_reference.relu),
+    "convolve3x3": (convolution.check_convolve3x3, convolution_reference.convolve3x3),
+    "border-changing convolve3x3": (convolution.check_convolve3x3, _border_changing_convolution),
+    "float-accepting convolve3x3": (convolution.check_convolve3x3, _accepting_convolution),
+    "max_pool2x2": (convolution.check_max_pool2x2, convolution_reference.max_pool2x2),
+    "max_pool2x2 returning a list": (convolution.check_max_pool2x2, lambda image: [[5, 8], [9, 4]]),
+    "convolve3x3_fast": (
+        convolution.check_convolve3x3_fast,
+        convolution_reference.convolve3x3_fast,
+        convolution_reference.convolve3x3,
+    ),
+    "convolve3x3_fast with a pixel loop": (
+        convolution.check_convolve3x3_fast,
+        _looping_fast_convolution,
+        convolution_reference.convolve3x3,
+    ),
+    "convolve3x3_fast off by one": (
+        convolution.check_convolve3x3_fast,
+        _off_by_one_fast_convolution,
+        convolution_reference.convolve3x3,
+    ),
+}
+
+
+PASSING = {"sigmoid", "sigmoid_derivative", "relu", "tanh", "convolve3x3", "max_pool2x2", "convolve3x3_fast"}
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_what_visible_checks_print_is_chinese_then_english(run):
+    """Every ✓ line and information line, every failure's message and its labels, passing and failing."""
+    check, *args = RUNS[run]
+    lines, failed = _lines_and_failure(check, *args)
+    assert lines or failed, "the check printed nothing"
+    for line in lines:
+        if any(c.isalpha() for c in line):  # not the continuation of a printed array
+            assert bilingual.printed_line_problem(line.strip()) is None
+    assert (failed is None) == (run in PASSING), failed
+    if failed is not None:
+        message, *details = failed.splitlines()
+        assert bilingual.printed_line_problem(message) is None
+        labels = [line.split(":")[0].split() for line in details if line.startswith("  ") and ":" in line]
+        for words in labels:
+            if words and bilingual.han_count(words[0]):
+                assert len(words) >= 2 and bilingual.english_words(" ".join(words[1:])), details
+
+
+def test_a_one_language_printed_line_is_caught():
+    assert bilingual.printed_line_problem("✓ all visible checks passed")
+    assert bilingual.printed_line_problem("✓ 可见检查全部通过")
+    assert bilingual.printed_line_problem("✓ 可见检查全部通过 / 全部通过")
+    assert bilingual.printed_line_problem("✓ 可见检查全部通过 / all visible checks passed") is None
+
+
+# The Keras assignments' visible checks, run as a student runs them: the source notebook's imports cell, the
+# reference solution cells and the visible-check cells, in notebook order (the training cells are left out:
+# they take minutes).
+NOTEBOOK_RUNS = {
+    "losses": [
+        "imports",
+        "custom_mean_squared_error",
+        "test_custom_mean_squared_error",
+        "CustomMSE",
+        "test_CustomMSE",
+    ],
+    "layers": [
+        "imports",
+        "SimpleDense",
+        "test_SimpleDense",
+        "ActivityRegularizationLayer",
+        "test_ActivityRegularizationLayer",
+        "MLP",
+        "test_MLP",
+    ],
+    "callbacks": ["imports", "AccuracyThresholdCallback", "test_AccuracyThresholdCallback"],
+    "cnn": ["imports", "preprocess", "test_preprocess", "build_cnn", "test_build_cnn"],
+    "first_network": ["imports", "build_fashion_classifier", "test_build_fashion_classifier"],
+}
+
+
+@pytest.mark.parametrize("assignment", NOTEBOOK_RUNS)
+def test_keras_visible_checks_pass_the_reference_in_both_languages(assignment):
+    cells = {
+        cell.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
+        for cell in nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4).cells
+        if cell.cell_type == "code"
+    }
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for grade_id in NOTEBOOK_RUNS[assignment]:
+            exec(compile(cells[grade_id], f"{assignment}:{grade_id}", "exec"), namespace)  # noqa: S102
+    lines = [line for line in printed.getvalue().splitlines() if any(c.isalpha() for c in line)]
+    assert lines.count(f"✓ {MESSAGES['all_passed']}") == sum(
+        g.startswith("test_") for g in NOTEBOOK_RUNS[assignment]
+    )
+    for line in lines:
+        assert bilingual.printed_line_problem(line.strip()) is None
+
+
+def test_a_failing_keras_check_says_why_in_both_languages():
+    import keras
+
+    from autograder.visible import callbacks
+
+    class OldKeyCallback(keras.callbacks.Callback):  # reads TF1's 'acc', so it never stops
+        def on_epoch_end(self, epoch, logs=None):
+            if (logs or {}).get("acc", 0) > 0.9:
+                self.model.stop_training = True
+
+    lines, failed = _lines_and_failure(callbacks.check_callback, OldKeyCallback)
+    message, *details = failed.splitlines()
+    assert message == str(MESSAGES["cb.stop_at_index_2_acc_key"])
+    assert details == ["  得到 got: None", "  期望 expected: 2"]
+    assert bilingual.printed_line_problem(lines[0].strip()) is None
+
+
+@pytest.fixture(scope="module")
+def barely_trained():
+    """A real Keras classifier after one epoch on 64 random images, its History and the images: every
+    training check fails on it, each for its first reason."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).random((64, 28, 28)).astype("float32")
+    y = np.arange(64) % 10
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, "softmax")]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=1, verbose=0)
+    return model, history, x, y
+
+
+def _training_runs(model, history, x, y):
+    from autograder.visible import callbacks, cnn, first_network, layers, losses
+
+    return {
+        "losses": (lambda: losses.check_training(model, history, x, y), "ls.not_custom_mse"),
+        "layers": (lambda: layers.check_training(model, history, x, y), "epochs_wrong"),
+        "callbacks": (lambda: callbacks.check_training(history, None), "cb.last_above"),
+        "cnn": (lambda: cnn.check_training(model, x, y), "cnn.below_first_tier"),
+        "first_network": (
+            lambda: first_network.check_classifier_training(model, history, x, y),
+            "epochs_wrong",
+        ),
+    }
+
+
+@pytest.mark.parametrize("assignment", ["losses", "layers", "callbacks", "cnn", "first_network"])
+def test_training_checks_say_why_in_both_languages(barely_trained, assignment):
+    run, key = _training_runs(*barely_trained)[assignment]
+    lines, failed = _lines_and_failure(run)
+    assert failed is not None
+    message, *details = failed.splitlines()
+    assert message.startswith(MESSAGES[key].zh.split("{")[0])
+    assert bilingual.printed_line_problem(message) is None
+    assert [line.split(":")[0] for line in details] == ["  得到 got", "  期望 expected"]
+    for line in lines:
+        assert bilingual.printed_line_problem(line.strip()) is None
