@@ -27,6 +27,7 @@ from nbgrader.api import Gradebook
 from autograder import feedback
 from autograder.chinese_font import use_chinese_font
 from autograder.export.common import final_score, points, submission
+from autograder.gradebook import course_gradebook, missing_sqlite_file
 from autograder.spreadsheet import SafeWriter
 from autograder.verdict import read_verdict
 
@@ -124,11 +125,12 @@ def _reason(key: str, fields: dict[str, Any]) -> str:
 
 def build(course: Path, wanted: Sequence[str] = ()) -> ClassReport:
     """Everything the report shows, for ``wanted`` assignments (all in the gradebook when empty)."""
-    database = course / "gradebook.db"
-    if not database.exists():
-        raise FileNotFoundError(f"no gradebook at {database}")
+    db_url, _ = course_gradebook(course)
+    missing = missing_sqlite_file(db_url)
+    if missing:
+        raise FileNotFoundError(f"no gradebook at {missing}")
     # course_id "" reads every course's rows and writes nothing to the gradebook.
-    with Gradebook(f"sqlite:///{database}", course_id="") as gb:
+    with Gradebook(db_url, course_id="") as gb:
         known = [a.name for a in gb.assignments]
         unknown = [name for name in wanted if name not in known]
         if unknown:

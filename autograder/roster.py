@@ -22,12 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, Student
-from nbgrader.coursedir import CourseDirectory
-from sqlalchemy.engine import make_url
-from traitlets.config import Config
-from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
 from autograder.export.canvas import parse_export, sortable_name
+from autograder.gradebook import course_gradebook, missing_sqlite_file
 
 # The student fields nbgrader's importer takes besides ``id``, in its order.
 FIELDS = tuple(column.name for column in Student.__table__.c if column.name != "id")
@@ -141,9 +138,11 @@ class Report:
 def import_roster(path: Path, course: Path, kind: str | None = None, dry_run: bool = False) -> Report:
     """Read ``path`` and add or update its students in ``course``'s gradebook (not when ``dry_run``)."""
     roster = read(path, kind)
-    db_url, course_id = gradebook_of(course)
-    url = make_url(db_url)
-    if dry_run and url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+    try:
+        db_url, course_id = course_gradebook(course)
+    except FileNotFoundError as error:
+        raise RosterError(str(error)) from None
+    if dry_run and missing_sqlite_file(db_url):
         return plan(roster, {}, db_url, dry_run)
     # In a dry run, course id "" keeps Gradebook from adding the course's row.
     with Gradebook(db_url, "" if dry_run else course_id) as gb:
@@ -218,20 +217,6 @@ def read(path: Path, kind: str | None = None) -> RosterFile:
             entries.append(Entry(number, row.get("id", ""), name, fields))
     ignored = [column for column in header if column and column != "id" and column not in FIELDS]
     return RosterFile(path, kind, entries, ignored_columns=ignored)
-
-
-def gradebook_of(course: Path) -> tuple[str, str]:
-    """The db_url and course id nbgrader uses in ``course``, honouring its nbgrader_config.py."""
-    if not course.is_dir():
-        raise RosterError(f"no course directory {course}")
-    try:
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    except ConfigFileNotFound:
-        config = Config()
-    # nbgrader runs in the course directory, so a relative root is relative to it.
-    root = (course / config.CourseDirectory.get("root", "")).resolve()
-    coursedir = CourseDirectory(config=config, root=str(root))
-    return coursedir.db_url, coursedir.course_id
 
 
 def _read_rows(path: Path) -> list[list[str]]:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import postgres
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.api import Gradebook
@@ -133,9 +134,12 @@ def forged_cells() -> list:
     return cells
 
 
-def make_course(root: Path) -> Path:
+def make_course(root: Path, db_url: str | None = None) -> Path:
+    """The course, its gradebook SQLite in the course or, with ``db_url``, where its nbgrader_config.py says."""
     root.mkdir(parents=True)
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+    if db_url:
+        (root / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.db_url = {db_url!r}\n")
+    with Gradebook(db_url or f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
         for assignment, cells in CELLS.items():
             gb.update_or_create_assignment(assignment)
             gb.update_or_create_notebook(assignment, assignment)
@@ -291,3 +295,15 @@ def test_report_refuses_unknown_assignment_and_missing_gradebook(built: Path, tm
     run = report(tmp_path, "--out", str(tmp_path / "x"))
     assert run.returncode == 1 and "no gradebook at" in run.stderr
     assert not (tmp_path / "gradebook.db").exists()
+
+
+def test_a_postgresql_gradebook_gives_the_report_sqlite_gives(built: Path, tmp_path: Path) -> None:
+    """The report reads the gradebook nbgrader is configured with (CourseDirectory.db_url), here a real
+    PostgreSQL server, not a gradebook.db it assumes."""
+    with postgres.server() as url:
+        root = make_course(tmp_path / "course", db_url=url)
+        run = report(root, "--out", str(root / "reports"))
+    assert run.returncode == 0, run.stderr
+    assert not (root / "gradebook.db").exists()
+    for name in ("scores.csv", "checks.csv", "grading.csv"):
+        assert (root / "reports" / name).read_bytes() == (built / name).read_bytes(), name

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import postgres
 import pytest
 from nbgrader.api import Gradebook
 
@@ -340,6 +341,18 @@ def test_config_db_url_and_root_are_honoured(tmp_path: Path, make_course: Callab
     report = import_roster(tmp_path / "students.csv", rooted)
     assert report.db_url == db_url(rooted / "graded")
     assert set(gradebook(report.db_url)) == {"s001"}
+
+
+def test_a_postgresql_gradebook_is_imported_into(tmp_path: Path, make_course: Callable[..., Path]) -> None:
+    """A course whose nbgrader_config.py names a real PostgreSQL server gets its students there."""
+    with postgres.server() as url:
+        course = make_course(tmp_path / "course", f"c.CourseDirectory.db_url = {url!r}\n", gradebook=False)
+        report = import_roster(write(tmp_path / "students.csv", "id,email\ns001,a@example.org\n"), course)
+        assert report.db_url == url
+        assert gradebook(url) == {
+            "s001": {"first_name": None, "last_name": None, "email": "a@example.org", "lms_user_id": None}
+        }
+    assert not (course / "gradebook.db").exists()
 
 
 @pytest.mark.parametrize(
