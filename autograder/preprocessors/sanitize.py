@@ -16,7 +16,8 @@ before the template renders the notebook (``c.HTMLExporter.preprocessors`` in
 - an output keeps plain text, PNG, JPEG and LaTeX as they are (the template escapes them),
   keeps ``text/html`` and ``text/markdown`` cleaned the same way, shows SVG as an image (where
   no script in it runs), and drops everything else (JavaScript, widgets, unknown types) with a
-  note saying so; the notebook's widget state goes too.
+  note saying so; the notebook's widget state goes too;
+- the student's id and names the formgrader's handler passes to its template are escaped.
 
 Nothing is exempt: the judge writes its verdict as plain text, streams and an error output
 (``autograder.verdict.write_outputs``), which pass unchanged; ``FeedbackSummary`` adds its
@@ -40,6 +41,9 @@ from traitlets import List, Unicode
 from autograder import feedback
 
 SAFE_AS_THEY_ARE = frozenset({"text/plain", "image/png", "image/jpeg", "text/latex"})
+# What the formgrader's handler passes in ``resources`` from the gradebook's student row: a roster
+# imported from an LMS carries names the students chose.
+STUDENT_NAMES = ("student", "first_name", "last_name")
 IMAGE_DATA_URL = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml)[;,]")
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
@@ -109,6 +113,9 @@ class SanitizeStudentContent(Preprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         nb.metadata.pop("widgets", None)  # widget state: the page's widget manager would render it
+        for name in STUDENT_NAMES:  # the formgrader's header prints them unescaped
+            if isinstance(resources.get(name), str):
+                resources[name] = html.escape(resources[name])
         return super().preprocess(nb, resources)
 
     def preprocess_cell(
