@@ -216,7 +216,8 @@ def test_hostile_feedback_page_runs_nothing(course: Classroom, browser: Chromium
     browser.open(feedback_page(course, "hostile"))
     settle(browser)
     click_hostile_link(browser)
-    assert browser.evaluate(RAN) == NOTHING_RAN
+    found = browser.evaluate(RAN)
+    assert found == NOTHING_RAN, found
     text = browser.text("body")
     assert "hostile link" in text and "pooled" in text  # the student's words are still there, as text
     assert "not shown: it could run code in this page" not in text  # the Javascript output has text/plain
@@ -227,14 +228,16 @@ def test_hostile_formgrader_page_runs_nothing(course: Classroom, browser: Chromi
     settle(browser)
     assert browser.evaluate("document.querySelector('#pooling_answer') !== null"), "not the submission page"
     click_hostile_link(browser)
-    assert browser.evaluate(RAN) == NOTHING_RAN
+    found = browser.evaluate(RAN)
+    assert found == NOTHING_RAN, found
     assert "hostile link" in browser.text("body")
 
 
 def test_report_shows_hostile_file_names_as_text(course: Classroom, browser: Chromium) -> None:
     browser.open(course.root / "reports" / "report.html")
     settle(browser)
-    assert browser.evaluate(RAN) == NOTHING_RAN
+    found = browser.evaluate(RAN)
+    assert found == NOTHING_RAN, found
     assert HOSTILE_FILE_NAMES[0] in browser.text("body")  # shown, as the characters the student chose
 
 
