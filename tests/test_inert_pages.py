@@ -1,11 +1,10 @@
 """What staff and students open runs nothing a student wrote: feedback pages, the formgrader, the report.
 
-A small ``convolution`` class is graded by the real ``nbgrader autograde``: an honest student
-(the reference, with a written answer that uses Markdown, math, a table and an inline image, and
-matplotlib figures shown inline),
-a hostile one (the same, plus payloads in the written answer and in a solution cell's outputs),
-and one whose folder holds two notebooks named with HTML (the file names reach the class report).
-The hostile student's names in the gradebook (as an LMS roster brings them in) are HTML too.
+A small ``convolution`` class is graded by the real ``nbgrader autograde``: an honest student (the
+reference, with a written answer that uses Markdown, math, a table and an inline image, and matplotlib
+figures shown inline), a hostile one (the same, plus payloads in the written answer and in a solution
+cell's outputs), and one whose folder holds two notebooks named with HTML (the file names reach the
+class report). The hostile student's names in the gradebook (as an LMS roster brings them in) are HTML.
 Every payload, if it ran, would add its name to ``window.pwned``. Each page is opened in Debian's
 headless Chromium: the real ``nbgrader generate_feedback`` output, the submission page served by
 a real Jupyter server with nbgrader's formgrader extension (started in the course directory, so
@@ -14,6 +13,7 @@ it reads the course's ``nbgrader_config.py`` as a TA's would), and ``autograder 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -217,7 +217,7 @@ def test_hostile_feedback_page_runs_nothing(course: Classroom, browser: Chromium
     settle(browser)
     click_hostile_link(browser)
     found = browser.evaluate(RAN)
-    assert found == NOTHING_RAN, found
+    assert found == NOTHING_RAN, json.dumps(found)
     text = browser.text("body")
     assert "hostile link" in text and "pooled" in text  # the student's words are still there, as text
     assert "not shown: it could run code in this page" not in text  # the Javascript output has text/plain
@@ -229,7 +229,7 @@ def test_hostile_formgrader_page_runs_nothing(course: Classroom, browser: Chromi
     assert browser.evaluate("document.querySelector('#pooling_answer') !== null"), "not the submission page"
     click_hostile_link(browser)
     found = browser.evaluate(RAN)
-    assert found == NOTHING_RAN, found
+    assert found == NOTHING_RAN, json.dumps(found)
     assert "hostile link" in browser.text("body")
 
 
@@ -237,7 +237,7 @@ def test_report_shows_hostile_file_names_as_text(course: Classroom, browser: Chr
     browser.open(course.root / "reports" / "report.html")
     settle(browser)
     found = browser.evaluate(RAN)
-    assert found == NOTHING_RAN, found
+    assert found == NOTHING_RAN, json.dumps(found)
     assert HOSTILE_FILE_NAMES[0] in browser.text("body")  # shown, as the characters the student chose
 
 
