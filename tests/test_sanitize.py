@@ -37,6 +37,19 @@ def test_links_that_run_code_lose_their_target(link: str) -> None:
     assert "href" not in html and "src" not in html, html
 
 
+def test_links_only_to_absolute_addresses_and_images_from_anywhere() -> None:
+    """A relative link would open a file the student handed in (``notes.html``, ``figure.svg``), which the
+    formgrader serves from the TA's origin; a relative image only shows a picture."""
+    html = page(
+        "[notes](notes.html) [up](../../x.html) [top](#top) [root](/api/x) [net](//evil.example/x) "
+        "[docs](https://keras.io/) [mail](mailto:ta@example.org) ![figure](figure.png)"
+    )
+    for gone in ("notes.html", "x.html", "#top", "/api/x", "evil.example"):  # a link needs its scheme
+        assert gone not in html, (gone, html)
+    for kept in ('href="https://keras.io/"', 'href="mailto:ta@example.org"', 'src="figure.png"'):
+        assert kept in html, (kept, html)
+
+
 def test_the_templates_second_markdown_pass_cannot_revive_a_link() -> None:
     """Cleaned text that reads as a Markdown link after a blank line (here in a code block in a list) must
     stay text: rendered once more as it is, it would become a live ``javascript:`` link."""

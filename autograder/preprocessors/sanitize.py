@@ -10,7 +10,7 @@ before the template renders the notebook (``c.HTMLExporter.preprocessors`` in
 
 - a Markdown or raw cell becomes its rendered HTML, cleaned by nh3 (ammonia): ordinary
   Markdown, tables, math (left as ``$...$`` text for MathJax) and images stay; scripts, event
-  handlers, styles, ids, classes, forms, frames and ``javascript:`` links go. The result is one
+  handlers, styles, ids, classes, forms, frames, ``javascript:`` and relative links go. The result is one
   line inside a ``<div>``, so the template's own Markdown rendering passes it through untouched
   (a blank line would let it parse the cleaned text as Markdown again, links included);
 - an output keeps plain text, PNG, JPEG and LaTeX as they are (the template escapes them),
@@ -58,10 +58,15 @@ def browser_url(value: str) -> str:
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """A ``data:`` URL only as an image's source, and only of an image type (nh3 checks the other schemes)."""
+    """A ``data:`` URL only as an image's source, and only of an image type; a link only to an absolute
+    URL (nh3 checks the schemes). The formgrader serves the files handed in beside a notebook from the
+    TA's origin, so a relative link to the student's own ``notes.html`` or ``figure.svg`` would run it
+    there when clicked; a relative image source only shows an image."""
     url = browser_url(value)
     if url.startswith("data:"):
         return value if tag == "img" and attribute == "src" and IMAGE_DATA_URL.match(url.lower()) else None
+    if attribute == "href" and not re.match(r"[a-z][a-z0-9+.\-]*://|mailto:", url):
+        return None
     return value
 
 
