@@ -3,7 +3,9 @@
 The main change from stock nbgrader: autograding runs ``JudgeExecute`` instead of
 ``Execute``, so graded test cells are scored by hidden checks in the grader process
 (``solutions/``), never by code running in the student's kernel. See docs/trust-model.md.
-Feedback pages also get a summary table at the top (``FeedbackSummary``).
+Feedback pages also get a summary table at the top (``FeedbackSummary``), and every page that
+shows a submission (feedback, formgrader) shows what the student wrote or displayed as inert HTML
+(``SanitizeStudentContent``).
 """
 
 import functools
@@ -15,7 +17,7 @@ from nbgrader.preprocessors import Execute, GetGrades
 
 from autograder.hooks import before_autograde
 from autograder.intake import SubmissionExporter
-from autograder.preprocessors import FeedbackSummary, JudgeExecute
+from autograder.preprocessors import FeedbackSummary, JudgeExecute, SanitizeStudentContent
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -49,6 +51,13 @@ c.SandboxedKernelManager.cpu_limit = 3600  # CPU seconds per kernel process
 c.SandboxedKernelManager.file_size_limit = "1G"
 c.SandboxedKernelManager.tmp_size = "1G"  # its own /tmp, /var/tmp and /dev/shm
 c.SandboxedKernelManager.isolate_network = True
+
+# What a student wrote or displayed (Markdown, HTML, JavaScript, SVG, widgets) runs nothing where staff
+# and students look: both `nbgrader generate_feedback` and the formgrader's submission page render with
+# an HTMLExporter built from this config, and run this step before their own (FeedbackSummary's table
+# is added after it).
+c.HTMLExporter.preprocessors = [SanitizeStudentContent]
+c.SanitizeStudentContent.languages = c.JudgeExecute.feedback_languages
 
 # Feedback pages open with a summary: total, points per graded cell, the checks it failed.
 c.GenerateFeedback.preprocessors = [GetGrades, FeedbackSummary, CSSHTMLHeaderPreprocessor]

@@ -434,6 +434,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "输出过多：本单元格超过 {limit} 字节之后的输出已被丢弃。",
         "en": "too much output: everything this cell printed after the first {limit} bytes was dropped.",
     },
+    "output_not_shown": {
+        "zh": "（此处的输出类型 {types} 可能在网页中运行代码，未显示）",
+        "en": "(output of type {types} not shown: it could run code in this page)",
+    },
     "notebook_output_over_budget": {
         "zh": "输出过多：整个笔记本的输出（含显示更新）超过了 {limit} 字节，此后的输出已被丢弃。",
         "en": "too much output: the notebook's output (display updates included) passed {limit} bytes, "

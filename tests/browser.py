@@ -1,6 +1,6 @@
 """Debian's headless Chromium, driven over the DevTools protocol, to read pages as a student sees them.
 
-Only what the tests need: open a file, read the page's rendered text (``innerText``, so
+Only what the tests need: open a file or a local server's page, read the page's rendered text (``innerText``, so
 hidden elements do not count), evaluate an expression, and save a full-page screenshot.
 The flags keep Chromium off the network (this machine has none) and out of any profile.
 """
@@ -88,11 +88,16 @@ class Chromium:
 
     def open(self, path: Path, timeout: float = 60.0) -> None:
         """Load a local file and wait until the page's load event has fired."""
-        self.send("Page.navigate", url=path.resolve().as_uri())
+        self.open_url(path.resolve().as_uri(), timeout)
+
+    def open_url(self, url: str, timeout: float = 60.0) -> None:
+        """Load a URL (a local server's page) and wait until the page's load event has fired."""
+        self.evaluate("window.previousPage = true")  # gone once the new page is there
+        self.send("Page.navigate", url=url)
         deadline = time.monotonic() + timeout
-        while self.evaluate("document.readyState") != "complete":
+        while self.evaluate("window.previousPage === true || document.readyState !== 'complete'"):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{path} did not finish loading")
+                raise TimeoutError(f"{url} did not finish loading")
             time.sleep(0.1)
 
     def evaluate(self, expression: str) -> Any:
