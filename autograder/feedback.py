@@ -650,10 +650,27 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
 }
 
 
+# Control characters a field's text could use to rewrite what a terminal or page shows (carriage return,
+# escape sequences, right-to-left overrides), written out instead.
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != ord("\n")}
+_CONTROL |= {c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]}
+QUOTE = "│ "
+
+
+def quoted(value: object) -> object:
+    """A field as feedback shows it. Text (often the student's: an exception message, a repr) gets its
+    control characters written out, and every line after its first is marked with ``QUOTE``, so it
+    cannot pass for a line of the judge's own (a forged "✓ ... [6/6]")."""
+    if not isinstance(value, str):
+        return value
+    return value.translate(_CONTROL).replace("\n", "\n" + QUOTE)
+
+
 def message(key: str, languages: Iterable[str] = LANGUAGES, **fields: object) -> str:
-    """The message ``key`` in each language, one per line, with ``fields`` filled in."""
+    """The message ``key`` in each language, one per line, with ``fields`` filled in (``quoted``)."""
     texts = MESSAGES[key]
-    return "\n".join(texts[lang].format(**fields) for lang in languages if lang in texts)
+    safe = {name: quoted(value) for name, value in fields.items()}
+    return "\n".join(texts[lang].format(**safe) for lang in languages if lang in texts)
 
 
 def title(name: str, languages: Iterable[str] = LANGUAGES) -> str:
