@@ -358,7 +358,10 @@ class JudgeExecute(Execute):
                 "--judge-workdir", str(self.km.work_dir),
                 "--judge-model-limits", self._model_limits().to_json(),
             ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
-            env = {**os.environ, "PYTHONPATH": str(self.course_root), "PYTHONDONTWRITEBYTECODE": "1"}
+            # The course's solutions/ first; a PYTHONPATH the grader was started with stays after it, so
+            # the checks run the same autograder package as the grader (a checkout under development).
+            python_path = os.pathsep.join(filter(None, [str(self.course_root), os.environ.get("PYTHONPATH")]))
+            env = {**os.environ, "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1"}
             problem = ""
             try:
                 run = subprocess.run(
