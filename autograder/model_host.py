@@ -60,7 +60,8 @@ class ModelLimits:
     memory_bytes: int = 2 << 30  # all its processes together (cgroup)
     address_space_bytes: int = 4 << 30  # each process (prlimit --as); TensorFlow alone needs about 3 GiB
     cpu_seconds: int = 600  # its whole life (prlimit --cpu)
-    call_seconds: float = 300.0  # wall time of one request, loading included
+    load_seconds: float = 300.0  # wall time of starting the process and loading the model
+    call_seconds: float = 300.0  # wall time of one request after that
     processes: int = 512  # processes and threads (TensorFlow starts a few dozen)
     # Confined (namespaces, cgroup, a pool user id) when the grader runs as root and sandboxes kernels.
     sandboxed: bool = field(default_factory=running_as_root)
@@ -191,13 +192,14 @@ class ModelHost:
         """
         if self.failure is not None:
             raise self.failure
+        seconds = self.limits.load_seconds if header.get("op") == "load" else self.limits.call_seconds
         expired = threading.Event()
 
         def expire() -> None:
             expired.set()
             self._process.kill()
 
-        timer = threading.Timer(self.limits.call_seconds, expire)
+        timer = threading.Timer(seconds, expire)
         timer.start()
         try:
             stdin, stdout = self._process.popen.stdin, self._process.popen.stdout
@@ -212,7 +214,7 @@ class ModelHost:
         finally:
             timer.cancel()
         if frame is None or expired.is_set():
-            self.failure = self._why_gone(what, expired.is_set())
+            self.failure = self._why_gone(what, seconds if expired.is_set() else None)
             self.close()
             raise self.failure
         reply, data = frame
@@ -228,9 +230,9 @@ class ModelHost:
                 raise ModelRaised("ValueError", f"unreadable result ({problem})", what) from None
         return reply
 
-    def _why_gone(self, what: str, timed_out: bool) -> CheckFailed:
-        if timed_out:
-            return CheckFailed("model_time_limit", what=what, seconds=f"{self.limits.call_seconds:g}")
+    def _why_gone(self, what: str, timed_out_after: float | None) -> CheckFailed:
+        if timed_out_after is not None:
+            return CheckFailed("model_time_limit", what=what, seconds=f"{timed_out_after:g}")
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._process.popen.wait(timeout=10)
         if self._process.out_of_memory_kills():
