@@ -68,6 +68,32 @@ def loaded(student, model: str | Handle, name: str) -> SavedModel:
         raise
 
 
+def fresh(student, builder: str) -> SavedModel | CheckFailed:
+    """``builder()`` called in the kernel and its model loaded, or the reason it could not be."""
+    try:
+        return loaded(student, built(student, builder), builder)
+    except CheckFailed as failure:
+        return failure
+
+
+def have(saved: SavedModel | CheckFailed) -> SavedModel:
+    """The fresh model, or its failure raised for the check that asks."""
+    if isinstance(saved, CheckFailed):
+        raise saved
+    return saved
+
+
+# One fresh model per builder, shared by the checks of its cell: loading one starts a process of its own.
+@pytest.fixture(scope="module")
+def fresh_linear_model(student) -> SavedModel | CheckFailed:
+    return fresh(student, "build_linear_model")
+
+
+@pytest.fixture(scope="module")
+def fresh_classifier(student) -> SavedModel | CheckFailed:
+    return fresh(student, "build_fashion_classifier")
+
+
 def layers_of(model) -> list:
     """The model's layers without the input layer (a Sequential lists none, a functional model one)."""
     return [layer for layer in model.layers if layer.kind != "InputLayer"]
@@ -141,8 +167,8 @@ def expect_output_shape(model, x: np.ndarray, expected: tuple) -> np.ndarray:
 
 # -- part 1: the linear model --------------------------------------------------------------------
 @check(cell="test_build_linear_model", title="linear_architecture")
-def test_linear_model_is_one_neuron(student):
-    model = loaded(student, built(student, "build_linear_model"), "build_linear_model").model
+def test_linear_model_is_one_neuron(fresh_linear_model):
+    model = have(fresh_linear_model).model
     layers = layers_of(model)
     if [layer.kind for layer in layers] != ["Dense"] or layers[0].units != 1:
         raise CheckFailed("layers_differ", got=describe(layers), expected="[Dense(1)]")
@@ -151,8 +177,8 @@ def test_linear_model_is_one_neuron(student):
 
 
 @check(cell="test_build_linear_model", title="linear_compile")
-def test_linear_model_compiled_with_sgd_and_mse(student):
-    saved = loaded(student, built(student, "build_linear_model"), "build_linear_model")
+def test_linear_model_compiled_with_sgd_and_mse(fresh_linear_model):
+    saved = have(fresh_linear_model)
     settings = compile_settings(saved, "build_linear_model")
     expect_setting("optimizer", settings.get("optimizer"), {reference.LINEAR_OPTIMIZER}, '"sgd"')
     expect_setting("loss", settings.get("loss"), reference.LINEAR_LOSSES, '"mean_squared_error"')
@@ -175,8 +201,8 @@ def test_trained_linear_model_predicts_31_at_10(student, note):
 
 # -- part 2: the classifier ----------------------------------------------------------------------
 @check(cell="test_build_fashion_classifier", title="classifier_layers")
-def test_classifier_layers(student):
-    model = loaded(student, built(student, "build_fashion_classifier"), "build_fashion_classifier").model
+def test_classifier_layers(fresh_classifier):
+    model = have(fresh_classifier).model
     layers = layers_of(model)
     kinds = [(layer.kind, layer.units) for layer in layers]
     if kinds != [(kind, units) for kind, units, _ in reference.CLASSIFIER_LAYERS]:
@@ -189,16 +215,16 @@ def test_classifier_layers(student):
 
 
 @check(cell="test_build_fashion_classifier", title="classifier_shapes")
-def test_classifier_input_and_output_shapes(student):
-    model = loaded(student, built(student, "build_fashion_classifier"), "build_fashion_classifier").model
+def test_classifier_input_and_output_shapes(fresh_classifier):
+    model = have(fresh_classifier).model
     expect_input_shape(model, reference.CLASSIFIER_INPUT_SHAPE)
     images = np.random.default_rng(0).random((3, 28, 28)).astype("float32")
     expect_output_shape(model, images, (3, reference.CLASSES))
 
 
 @check(cell="test_build_fashion_classifier", title="classifier_compile")
-def test_classifier_compiled_with_adam_sparse_crossentropy_accuracy(student):
-    saved = loaded(student, built(student, "build_fashion_classifier"), "build_fashion_classifier")
+def test_classifier_compiled_with_adam_sparse_crossentropy_accuracy(fresh_classifier):
+    saved = have(fresh_classifier)
     settings = compile_settings(saved, "build_fashion_classifier")
     expect_setting("optimizer", settings.get("optimizer"), {reference.CLASSIFIER_OPTIMIZER}, '"adam"')
     loss = settings.get("loss")
