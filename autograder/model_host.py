@@ -40,13 +40,10 @@ import autograder
 from autograder.cgroups import KernelCgroup
 from autograder.checks import CheckFailed
 from autograder.model_runner import load_array, read_frame, write_frame
+from autograder.sandbox import claim_pool_id, confined_command, kill_processes_of, outlived, running_as_root
 
 MAX_REPLY_BYTES = 256 * 1024 * 1024  # an array a check asked for (10,000 x 10 probabilities: 400 kB)
 OUT_OF_MEMORY_ERRORS = {"ResourceExhaustedError", "MemoryError"}
-
-
-def running_as_root() -> bool:
-    return os.geteuid() == 0
 
 
 def gibibytes(size: int) -> str:
@@ -98,11 +95,17 @@ class _Process:
     ``weakref.finalize`` can clean up without holding the host alive)."""
 
     def __init__(self, limits: ModelLimits) -> None:
-        from autograder.sandbox import claim_pool_id, confined_command, kill_processes_of
-
         self.claimed: tuple[int, int, int] | None = None
         self.cgroup: KernelCgroup | None = None
         self.private_tmp: str | None = None
+        self.popen: subprocess.Popen | None = None
+        try:
+            self.popen = self._start(limits)
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def _start(self, limits: ModelLimits) -> subprocess.Popen:
         command = [sys.executable, "-m", "autograder.model_runner"]
         if limits.sandboxed:
             self.claimed = claim_pool_id(limits.first_uid, limits.first_gid, limits.pool_size)
@@ -132,7 +135,7 @@ class _Process:
                 *command,
             ]
             env = _child_env(self.private_tmp)
-        self.popen = subprocess.Popen(
+        return subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -143,8 +146,9 @@ class _Process:
         )
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
+        if self.popen is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
         if self.cgroup is not None:
             self.cgroup.kill(patience=5.0)
 
@@ -153,14 +157,13 @@ class _Process:
 
     def cleanup(self) -> None:
         """Kill it and everything it started, and give back its user id, cgroup and scratch."""
-        from autograder.sandbox import outlived
-
         self.kill()
-        for stream in (self.popen.stdin, self.popen.stdout):
-            with contextlib.suppress(OSError):
-                stream.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=10)
+        if self.popen is not None:
+            for stream in (self.popen.stdin, self.popen.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.popen.wait(timeout=10)
         if self.cgroup is not None:
             self.cgroup.remove()
             self.cgroup = None
@@ -297,7 +300,7 @@ class ModelView:
             reply = self.host.request({"op": "load"}, data, "loading the model")
         except ModelRaised as refused:
             self.host.close()
-            raise CheckFailed("model_not_loadable", detail=refused.fields["detail"]) from None
+            raise CheckFailed("model_not_loadable", detail=refused.fields["detail"][:300]) from None
         facts = reply.get("facts") if isinstance(reply.get("facts"), dict) else {}
         self.built = bool(facts.get("built"))
         self.input_shape = _as_tuple(facts.get("input_shape"))

@@ -4,7 +4,7 @@ For the cnn reference network and the first_network classifier (untrained: the c
 depend on the weights), alternating in one run: loading the saved file and predicting on the
 10,000 test images in this process, as the checks did before, and in a confined model process,
 as they do now. Also the one-off TensorFlow import the check process no longer pays. Per
-notebook, the checks load 2 models (cnn) and 7 (first_network: one per check). Run as root to
+notebook, the checks load 2 models (cnn) and 4 (first_network). Run as root to
 measure the confined process the judge starts (otherwise it runs unconfined, with prlimit only):
 
     .venv/bin/python benchmarks/model_host_cost.py [--repeats 3]
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-LOADS_PER_NOTEBOOK = {"cnn": 2, "first_network": 7}
+LOADS_PER_NOTEBOOK = {"cnn": 2, "first_network": 4}
 
 
 def models() -> dict[str, tuple[object, np.ndarray]]:
