@@ -188,7 +188,9 @@ class ModelHost:
     def close(self) -> None:
         self._finalizer()
 
-    def request(self, header: dict[str, Any], payload: np.ndarray | bytes | None, what: str) -> dict[str, Any]:
+    def request(
+        self, header: dict[str, Any], payload: np.ndarray | bytes | None, what: str
+    ) -> dict[str, Any]:
         """Send one request; its reply header (with ``array`` when one came back).
 
         CheckFailed when the process died, ran out of a limit, or the model raised.

@@ -1,4 +1,4 @@
-"""The process that loads and runs one student's saved model for the grader (``python -m autograder.model_runner``).
+"""The process that loads and runs one student's saved model for the grader (``-m autograder.model_runner``).
 
 A model of built-in layers runs no student code, but it can still ask for tens of GB per call
 (an ``UpSampling2D`` chain has no weights) or compute for hours. So the grader never runs it in

@@ -81,12 +81,13 @@ def note(request: pytest.FixtureRequest):
 @pytest.fixture(scope="session")
 def student(request: pytest.FixtureRequest) -> StudentKernel:
     config = request.config
+    limits = config.getoption("--judge-model-limits")
     kernel = StudentKernel(
         config.getoption("--judge-connection"),
         config.getoption("--judge-pid"),
         call_timeout=config.getoption("--judge-call-timeout"),
         work_dir=config.getoption("--judge-workdir"),
-        model_limits=ModelLimits.from_json(limits) if (limits := config.getoption("--judge-model-limits")) else None,
+        model_limits=ModelLimits.from_json(limits) if limits else None,
     )
     yield kernel
     kernel.close()

@@ -91,7 +91,9 @@ class JudgeExecute(Execute):
     model_address_space_limit = Unicode(
         "4G", help="Address space of each process running a saved model (prlimit --as; TensorFlow needs ~3G)."
     ).tag(config=True)
-    model_cpu_limit = Int(600, help="CPU seconds the process running one saved model may use.").tag(config=True)
+    model_cpu_limit = Int(600, help="CPU seconds the process running one saved model may use.").tag(
+        config=True
+    )
     model_call_timeout = Float(
         300.0, help="Seconds one load or predict of a saved model may take before its process is killed."
     ).tag(config=True)

@@ -1,11 +1,12 @@
 """Hidden checks for the ``first_network`` assignment.
 
 The two builders are called in the student's kernel; each model they return is saved there
-(``model.save``) and loaded by the grader in Keras safe mode (``autograder.models.saved_model``), in
-a confined process of its own, so its layers and the compile settings saved in its ``.keras`` file
-are read by the grader, not reported by the kernel. The trained ``linear_model`` and ``classifier`` are loaded the same
-way: the grader predicts at x = 10 and measures the test accuracy itself, so printed numbers,
-a made-up ``history`` or a patched ``predict``/``evaluate`` earn nothing.
+(``model.save``) and loaded by the grader in Keras safe mode (``autograder.models.saved_model``),
+in a confined process of its own, so its layers and the compile settings saved in its ``.keras``
+file are read by the grader, not reported by the kernel. The trained ``linear_model`` and
+``classifier`` are loaded the same way: the grader predicts at x = 10 and measures the test
+accuracy itself, so printed numbers, a made-up ``history`` or a patched ``predict``/``evaluate``
+earn nothing.
 """
 
 from __future__ import annotations
