@@ -8,7 +8,9 @@ the check that ran it, with the reason, and this process (the check process) goe
 from __future__ import annotations
 
 import os
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,3 +152,26 @@ def test_a_model_that_computes_for_minutes_is_stopped_at_the_wall_time_limit(tmp
     with pytest.raises(CheckFailed) as again:  # the same check asking again is not kept waiting
         view.predict(IMAGES[:1])
     assert again.value.key == "model_time_limit" and time.monotonic() - started < 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="confinement needs root")
+def test_the_model_runs_as_a_pool_user_without_network_in_its_own_cgroup(tmp_path):
+    view = ModelView(saved(small_cnn(), tmp_path))
+    try:
+        process = view.host._process
+        pids = process.cgroup.pids()
+        assert pids, "the model's processes are in its cgroup"
+        # The shell that set up the namespaces (pid 1 there) stays root; the model's Python does not.
+        python = [pid for pid in pids if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:3] == [
+            sys.executable.encode(), b"-m", b"autograder.model_runner"
+        ]]  # fmt: skip
+        assert len(python) == 1
+        lines = Path(f"/proc/{python[0]}/status").read_text().splitlines()
+        status = dict(line.split(":", 1) for line in lines if ":" in line)
+        uid = int(status["Uid"].split()[0])
+        assert uid == process.claimed[0] and uid >= 64000 and status["NoNewPrivs"].strip() == "1"
+        for namespace in ("net", "pid", "mnt", "ipc"):
+            assert os.readlink(f"/proc/{python[0]}/ns/{namespace}") != os.readlink(f"/proc/self/ns/{namespace}")
+    finally:
+        view.close()
+    assert not process.cgroup and not any(Path(f"/proc/{pid}").exists() for pid in python)
