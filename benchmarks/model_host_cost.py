@@ -13,6 +13,8 @@ measure the confined process the judge starts (otherwise it runs unconfined, wit
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,32 +57,50 @@ def models() -> dict[str, tuple[object, np.ndarray]]:
     return {"cnn": (cnn, images), "first_network": (classifier, images[..., 0])}
 
 
-def in_process(path: Path, images: np.ndarray) -> float:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def in_process(path: Path, images: np.ndarray) -> tuple[float, float]:
+    """(wall, CPU) seconds of loading and predicting here."""
     import keras
 
     from autograder.model_runner import tensorflow_activation_aliases
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     aliases = tensorflow_activation_aliases()
     model = keras.models.load_model(path, safe_mode=True, compile=False, custom_objects=aliases)
     model.predict(images, verbose=0)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def in_model_process(path: Path, images: np.ndarray) -> float:
+def in_model_process(path: Path, images: np.ndarray) -> tuple[float, float]:
+    """(wall, CPU) seconds of the same in a model process."""
     from autograder.model_host import ModelView
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     view = ModelView(path.read_bytes())
     view.predict(images)
+    used = process_cpu(view.host._process)
     view.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu + used
 
 
-def tensorflow_import() -> float:
-    started = time.perf_counter()
+def process_cpu(process) -> float:
+    """CPU seconds of the model's processes so far (they are killed, not waited for, on close)."""
+    pids = process.cgroup.pids() if process.cgroup is not None else {process.popen.pid}
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (all threads)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tensorflow_import() -> tuple[float, float]:
+    started, cpu = time.perf_counter(), children_cpu()
     subprocess.run([sys.executable, "-c", "import keras"], check=True, capture_output=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu
 
 
 def main() -> None:
@@ -88,7 +108,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="measurements per variant (default 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        times: dict[tuple[str, str], list[float]] = {}
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         imports = [tensorflow_import() for _ in range(args.repeats)]
         for name, (model, images) in models().items():
             path = Path(scratch) / f"{name}.keras"
@@ -97,16 +117,25 @@ def main() -> None:
             for _ in range(args.repeats):
                 for variant, measure in (("in process", in_process), ("model process", in_model_process)):
                     times.setdefault((name, variant), []).append(measure(path, images))
-    print(f"import keras in a fresh process: {statistics.median(imports):.2f} s (median of {args.repeats})")
+    print(f"medians of {args.repeats}; wall time (CPU time)")
+    print("import keras in a fresh process: " + shown(imports))
     for name, loads in LOADS_PER_NOTEBOOK.items():
-        before = statistics.median(times[(name, "in process")])
-        after = statistics.median(times[(name, "model process")])
-        added = loads * (after - before) - statistics.median(imports)
+        before, after = times[(name, "in process")], times[(name, "model process")]
+        print(f"{name}: load + predict on 10,000 images: {shown(before)} in process,")
+        print(f"  {shown(after)} in a model process")
+        added = [loads * (median(after, i) - median(before, i)) - median(imports, i) for i in (0, 1)]
         print(
-            f"{name}: load + predict on 10,000 images: {before:.2f} s in process, {after:.2f} s in a model "
-            f"process (+{after - before:.2f} s per load); {loads} loads per notebook: about {added:+.1f} s "
-            "per notebook (the check process no longer imports TensorFlow itself)"
+            f"  {loads} loads per notebook, less the TensorFlow import the check process no longer does: "
+            f"{added[0]:+.1f} s ({added[1]:+.1f} s CPU) per notebook"
         )
+
+
+def median(pairs: list[tuple[float, float]], index: int) -> float:
+    return statistics.median(pair[index] for pair in pairs)
+
+
+def shown(pairs: list[tuple[float, float]]) -> str:
+    return f"{median(pairs, 0):.2f} s ({median(pairs, 1):.2f} s CPU)"
 
 
 if __name__ == "__main__":
