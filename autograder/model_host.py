@@ -44,6 +44,9 @@ from autograder.sandbox import claim_pool_id, confined_command, kill_processes_o
 
 MAX_REPLY_BYTES = 256 * 1024 * 1024  # an array a check asked for (10,000 x 10 probabilities: 400 kB)
 OUT_OF_MEMORY_ERRORS = {"ResourceExhaustedError", "MemoryError"}
+# The CPU limit's SIGXCPU (which ends the process) comes this long before its SIGKILL, so the two
+# deaths can be told apart (a SIGKILL is the OOM killer's, or the wall-time limit's).
+CPU_GRACE_SECONDS = 5
 
 
 def gibibytes(size: int) -> str:
@@ -121,6 +124,7 @@ class _Process:
                 address_space=limits.address_space_bytes,
                 processes=limits.processes,
                 cpu_seconds=limits.cpu_seconds,
+                cpu_grace=CPU_GRACE_SECONDS,
                 file_size=256 << 20,
                 isolate_network=limits.isolate_network,
             ) + command
@@ -130,7 +134,7 @@ class _Process:
             command = [
                 "prlimit",
                 f"--as={limits.address_space_bytes}",
-                f"--cpu={limits.cpu_seconds}",
+                f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + CPU_GRACE_SECONDS}",
                 "--",
                 *command,
             ]
@@ -207,13 +211,8 @@ class ModelHost:
         timer = threading.Timer(seconds, expire)
         timer.start()
         try:
-            stdin, stdout = self._process.popen.stdin, self._process.popen.stdout
-            if isinstance(payload, bytes):
-                stdin.write(json.dumps({**header, "length": len(payload)}).encode() + b"\n" + payload)
-                stdin.flush()
-            else:
-                write_frame(stdin, header, payload)
-            frame = read_frame(stdout, MAX_REPLY_BYTES)
+            write_frame(self._process.popen.stdin, header, payload)
+            frame = read_frame(self._process.popen.stdout, MAX_REPLY_BYTES)
         except (OSError, ValueError):
             frame = None
         finally:

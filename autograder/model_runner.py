@@ -33,13 +33,14 @@ def tensorflow_activation_aliases() -> dict[str, Any]:
     return {"softmax_v2": keras.activations.softmax, "log_softmax_v2": keras.activations.log_softmax}
 
 
-def write_frame(stream: BinaryIO, header: dict[str, Any], array: np.ndarray | None = None) -> None:
-    """One frame: a JSON line (with the payload's length) and the array as ``.npy`` bytes."""
-    payload = b""
-    if array is not None:
+def write_frame(stream: BinaryIO, header: dict[str, Any], payload: np.ndarray | bytes | None = None) -> None:
+    """One frame: a JSON line (with the payload's length) and the payload: an array as ``.npy`` bytes,
+    or bytes as they are (the model file)."""
+    if isinstance(payload, np.ndarray):
         buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
+        np.save(buffer, payload, allow_pickle=False)
         payload = buffer.getvalue()
+    payload = payload or b""
     stream.write(json.dumps({**header, "length": len(payload)}).encode() + b"\n" + payload)
     stream.flush()
 

@@ -160,6 +160,7 @@ def confined_command(
     address_space: int,
     processes: int,
     cpu_seconds: int,
+    cpu_grace: int = 0,
     file_size: int,
     isolate_network: bool,
     skip_sockets_under: tuple[str, ...] = (),
@@ -171,7 +172,8 @@ def confined_command(
     sockets covered (autograder/host_sockets.py), join the cgroup, files private to the uid by
     default, then drop to the limits and the user id. The shell stays the namespace's first
     process: when it ends, Linux kills every process left in the namespace, so nothing forked
-    there outlives or outruns it.
+    there outlives or outruns it. ``cpu_grace``: seconds between the CPU limit's SIGXCPU and SIGKILL,
+    so a process's death tells which it was.
     """
     script = "set -e\n" + "".join(
         f"mount -t tmpfs -o size={scratch_bytes},mode=1777,nosuid,nodev tmpfs {d}\n" for d in PRIVATE_SCRATCH
@@ -191,7 +193,7 @@ def confined_command(
         "prlimit",
         f"--as={address_space}",
         f"--nproc={processes}",
-        f"--cpu={cpu_seconds}",
+        f"--cpu={cpu_seconds}:{cpu_seconds + cpu_grace}" if cpu_grace else f"--cpu={cpu_seconds}",
         f"--fsize={file_size}",
         "--",
     ]

@@ -154,6 +154,13 @@ def test_a_model_that_computes_for_minutes_is_stopped_at_the_wall_time_limit(tmp
     assert again.value.key == "model_time_limit" and time.monotonic() - started < 1
 
 
+def test_a_model_process_past_its_cpu_time_is_stopped_with_that_reason(tmp_path):
+    """Two CPU seconds are not enough to even import TensorFlow (about 4.5): the load is what stops."""
+    with pytest.raises(CheckFailed) as failed:
+        ModelView(saved(small_cnn(), tmp_path), ModelLimits(cpu_seconds=2))
+    assert failed.value.key == "model_cpu_limit" and failed.value.fields["what"] == "loading the model"
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="confinement needs root")
 def test_the_model_runs_as_a_pool_user_without_network_in_its_own_cgroup(tmp_path):
     view = ModelView(saved(small_cnn(), tmp_path))
