@@ -150,6 +150,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the grader could not load your model (saved with model.save, loaded in Keras safe mode, "
         "built-in layers only): {detail}",
     },
+    "model_raised": {
+        "zh": "评分程序运行你的模型（{what}）时，模型出错：{detail}",
+        "en": "your model raised an error when the grader ran it ({what}): {detail}",
+    },
+    "model_out_of_memory": {
+        "zh": "评分程序运行你的模型（{what}）时，模型需要的内存超过了上限（{limit}），运行被终止。"
+        "参数少的模型也可能在每次调用时分配巨大的中间结果（例如 UpSampling2D、很大的卷积输出）：请检查各层的输出形状。",
+        "en": "your model needed more than the memory limit ({limit}) when the grader ran it ({what}), and was "
+        "stopped. A model with few weights can still make huge intermediate results on every call (UpSampling2D, "
+        "a very large convolution output): check each layer's output shape.",
+    },
+    "model_time_limit": {
+        "zh": "评分程序运行你的模型（{what}）超过了 {seconds} 秒，运行被终止。请检查模型是否过大或过慢。",
+        "en": "your model ran longer than {seconds} s when the grader ran it ({what}), and was stopped. Check "
+        "whether the model is too big or too slow.",
+    },
+    "model_cpu_limit": {
+        "zh": "评分程序运行你的模型（{what}）时，CPU 时间超过了上限（{seconds} 秒），运行被终止。",
+        "en": "your model used more than its CPU time limit ({seconds} s) when the grader ran it ({what}), and "
+        "was stopped.",
+    },
+    "model_process_died": {
+        "zh": "评分程序运行你的模型（{what}）的进程意外终止（{detail}），这一项检查不得分。",
+        "en": "the process in which the grader ran your model ({what}) stopped unexpectedly ({detail}); this "
+        "check scores nothing.",
+    },
     "not_learned": {
         "zh": "评分程序在 1,000 张测试图片上测得的准确率是 {got}，至少需要 {expected}（未训练的网络约 0.10）。",
         "en": "the grader measured an accuracy of {got} on 1,000 test images; at least {expected} is needed "

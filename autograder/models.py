@@ -3,25 +3,29 @@
 Asking the kernel for a model's accuracy, or even for its predictions, trusts the kernel:
 an object that only looks like a model can look up the test labels and answer anything.
 Instead the kernel saves the model (``model.save``) into its own working directory and
-the grader loads the file with Keras's ``safe_mode`` and ``compile=False``: only
-built-in layers, no Python code (Lambda layers, custom classes) is run on load. The
-checks then predict with that copy, in the trusted process.
+the grader reads the file (size-capped, its archive headers checked before anything is
+unpacked) and loads it with Keras's ``safe_mode`` and ``compile=False``: only built-in
+layers, no Python code (Lambda layers, custom classes) is run on load. Loading and every
+``predict`` happen in a confined process of the model's own (``autograder.model_host``),
+so a model that asks for too much memory or time costs only the check that ran it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
-import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from autograder.checks import CheckFailed
 from autograder.codec import Handle
 from autograder.intake import read_regular_file
+from autograder.model_host import ModelHost, ModelView
+from autograder.model_runner import tensorflow_activation_aliases  # noqa: F401 (autograder.visible's)
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024
@@ -36,7 +40,7 @@ MAX_MEMBERS = 64
 class SavedModel:
     """A student's model loaded from its ``.keras`` file, and the compile settings saved with it."""
 
-    model: Any
+    model: ModelView
     compile_config: dict[str, Any]
 
 
@@ -52,20 +56,11 @@ def compile_setting_name(value: Any) -> str | None:
     return None
 
 
-def tensorflow_activation_aliases() -> dict[str, Any]:
-    """Keras's own functions under the names TensorFlow's save under: ``activation=tf.nn.softmax``
-    (the course notes' spelling) is saved as the function ``softmax_v2``, which safe mode does not
-    know. Mapping that name to ``keras.activations.softmax`` runs no student code."""
-    import keras
-
-    return {"softmax_v2": keras.activations.softmax, "log_softmax_v2": keras.activations.log_softmax}
-
-
 class UnsafeArchive(ValueError):
     """A model file the grader will not unpack: too many members, or too big unpacked."""
 
 
-def read_model_config(path: Path) -> Any:
+def read_model_config(path: Path | BinaryIO) -> Any:
     """``config.json`` of a ``.keras`` archive, after checking what unpacking it would cost."""
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
@@ -83,9 +78,25 @@ def read_model_config(path: Path) -> Any:
 
 
 def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
-    """The student's model as a ``keras.Model`` in this process, or CheckFailed saying why not."""
+    """The student's model loaded in a confined process of its own (``autograder.model_host``),
+    or CheckFailed saying why not."""
     if student.work_dir is None:
         raise CheckFailed("model_not_loadable", detail="the grader did not pass the kernel's directory")
+    # Started first: its Python imports TensorFlow while the kernel saves the model.
+    host = ModelHost(student.model_limits)
+    try:
+        data, config = _saved_file(student, model)
+        view = ModelView(data, host=host)
+    except BaseException:
+        host.close()
+        raise
+    compile_config = config.get("compile_config") if isinstance(config, dict) else None
+    return SavedModel(view, compile_config if isinstance(compile_config, dict) else {})
+
+
+def _saved_file(student: StudentKernel, model: str | Handle) -> tuple[bytes, Any]:
+    """The bytes of the ``.keras`` file the kernel saved, and its ``config.json``."""
+    assert student.work_dir is not None
     path = student.work_dir / f"graded-{uuid.uuid4().hex}.keras"
     student.call(model, str(path), method="save")
     try:
@@ -99,19 +110,9 @@ def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
             path.unlink()
     if len(data) > MAX_MODEL_BYTES:
         raise CheckFailed("model_not_loadable", detail=f"the saved model is over {MAX_MODEL_BYTES} bytes")
-    with tempfile.TemporaryDirectory(prefix="autograder-model-") as private:
-        copy = Path(private) / "model.keras"
-        copy.write_bytes(data)
-        import keras
-
-        try:
-            config = read_model_config(copy)
-            loaded = keras.models.load_model(
-                copy, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
-            )
-        except UnsafeArchive as error:
-            raise CheckFailed("model_not_loadable", detail=str(error)) from None
-        except Exception as error:  # noqa: BLE001 (whatever Keras refuses, the reason is shown)
-            raise CheckFailed("model_not_loadable", detail=f"{type(error).__name__}: {error}"[:300]) from None
-    compile_config = config.get("compile_config") if isinstance(config, dict) else None
-    return SavedModel(loaded, compile_config if isinstance(compile_config, dict) else {})
+    try:
+        return data, read_model_config(io.BytesIO(data))
+    except UnsafeArchive as error:
+        raise CheckFailed("model_not_loadable", detail=str(error)) from None
+    except Exception as error:  # noqa: BLE001 (not a zip, no config.json, not JSON: the reason is shown)
+        raise CheckFailed("model_not_loadable", detail=f"{type(error).__name__}: {error}"[:300]) from None

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.errors import FlakyFailure
 
 from autograder.checks import CheckFailed, show
+from autograder.model_host import ModelLimits
 from autograder.student import Raised, StudentKernel, StudentProblem
 
 settings.register_profile(
@@ -43,6 +44,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--judge-code", default=None, help="JSON list of the submitted notebook's code cells")
     group.addoption("--judge-max-examples", type=int, default=25, help="hypothesis examples per check")
     group.addoption("--judge-workdir", default=None, help="the kernel's working directory (files it saves)")
+    group.addoption(
+        "--judge-model-limits", default=None, help="JSON ModelLimits for the processes that run saved models"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,11 +81,13 @@ def note(request: pytest.FixtureRequest):
 @pytest.fixture(scope="session")
 def student(request: pytest.FixtureRequest) -> StudentKernel:
     config = request.config
+    limits = config.getoption("--judge-model-limits")
     kernel = StudentKernel(
         config.getoption("--judge-connection"),
         config.getoption("--judge-pid"),
         call_timeout=config.getoption("--judge-call-timeout"),
         work_dir=config.getoption("--judge-workdir"),
+        model_limits=ModelLimits.from_json(limits) if limits else None,
     )
     yield kernel
     kernel.close()

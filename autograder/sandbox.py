@@ -130,6 +130,77 @@ def protect_course(root: Path) -> list[str]:
     return changed
 
 
+def claim_pool_id(first_uid: int, first_gid: int, pool_size: int) -> tuple[int, int, int]:
+    """(uid, gid, lock descriptor): the first id of the pool no other live process of the grader holds.
+
+    The lock (a root-only file under ``LOCK_DIR``) is held until the descriptor is closed: student
+    kernels and the processes that run students' saved models (``autograder.model_host``) take ids
+    from the same pool, so no two of them alive at once share one.
+    """
+    if first_uid in (0, os.getuid()) or first_gid == 0:
+        raise ValueError(f"kernel_uid {first_uid} is not an unprivileged, unused user id")
+    LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+    for offset in range(pool_size):
+        lock = os.open(LOCK_DIR / f"{first_uid + offset}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            continue
+        return first_uid + offset, first_gid + offset, lock
+    raise RuntimeError(f"all {pool_size} kernel user ids from {first_uid} are in use")
+
+
+def confined_command(
+    uid: int,
+    gid: int,
+    cgroup_procs: list[Path],
+    *,
+    scratch_bytes: int,
+    address_space: int,
+    processes: int,
+    cpu_seconds: int,
+    cpu_grace: int = 0,
+    file_size: int,
+    isolate_network: bool,
+    skip_sockets_under: tuple[str, ...] = (),
+) -> list[str]:
+    """The command prefix that runs a program as ``uid`` in its own namespaces, cgroup and limits.
+
+    As root inside the new namespaces: private scratch file systems, /run hidden (its sockets,
+    such as a local PostgreSQL's, and the world-writable /run/lock), the machine's other Unix
+    sockets covered (autograder/host_sockets.py), join the cgroup, files private to the uid by
+    default, then drop to the limits and the user id. The shell stays the namespace's first
+    process: when it ends, Linux kills every process left in the namespace, so nothing forked
+    there outlives or outruns it. ``cpu_grace``: seconds between the CPU limit's SIGXCPU and SIGKILL,
+    so a process's death tells which it was.
+    """
+    script = "set -e\n" + "".join(
+        f"mount -t tmpfs -o size={scratch_bytes},mode=1777,nosuid,nodev tmpfs {d}\n" for d in PRIVATE_SCRATCH
+    )
+    script += "mount -t tmpfs -o size=1M,mode=0755,nosuid,nodev,noexec tmpfs /run\n"
+    script += cover_script(host_sockets(also_skip=skip_sockets_under))
+    script += "".join(f"echo $$ > {shlex.quote(str(procs))}\n" for procs in cgroup_procs)
+    # ipykernel exits when its parent's pid becomes 1, which in the namespace is the shell from the
+    # start; 1 tells it there is no parent to watch (--kill-child ends the program with unshare).
+    script += 'umask 077\nexport JPY_PARENT_PID=1\n"$@"'
+    # setpriv --pdeathsig: unshare, and with it the namespace, is killed when the grader process that
+    # started it dies (Ctrl-C, a crash, the OOM killer), so nothing confined outlives the run.
+    wrapper = ["setpriv", "--pdeathsig", "KILL", "--"]
+    wrapper += ["unshare", "--mount", "--ipc", "--pid", "--fork", "--kill-child", "--mount-proc"]
+    wrapper += [*(["--net"] if isolate_network else []), "--", "sh", "-c", script, "sandbox"]
+    wrapper += [
+        "prlimit",
+        f"--as={address_space}",
+        f"--nproc={processes}",
+        f"--cpu={cpu_seconds}:{cpu_seconds + cpu_grace}" if cpu_grace else f"--cpu={cpu_seconds}",
+        f"--fsize={file_size}",
+        "--",
+    ]
+    wrapper += ["setpriv", "--no-new-privs", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
+    return wrapper
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run sandboxed (see the module docstring)."""
 
@@ -218,22 +289,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         a demo during the tests) must never share one.
         """
         if self._claimed is None:
-            if self.kernel_uid in (0, os.getuid()) or self.kernel_gid == 0:
-                raise ValueError(f"kernel_uid {self.kernel_uid} is not an unprivileged, unused user id")
-            LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
-            for offset in range(self.uid_pool_size):
-                lock = os.open(LOCK_DIR / f"{self.kernel_uid + offset}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    os.close(lock)
-                    continue
-                self._claimed = (self.kernel_uid + offset, self.kernel_gid + offset, lock)
-                break
-            else:
-                raise RuntimeError(
-                    f"all {self.uid_pool_size} kernel user ids from {self.kernel_uid} are in use"
-                )
+            self._claimed = claim_pool_id(self.kernel_uid, self.kernel_gid, self.uid_pool_size)
         return self._claimed
 
     def _release(self) -> None:
@@ -313,45 +369,18 @@ class SandboxedKernelManager(AsyncKernelManager):
         """The command prefix that sandboxes the kernel; ``cgroup_procs``: the files it joins."""
         if not self.sandboxed:
             return []
-        # As root inside the new namespaces: private scratch file systems, /run hidden (its sockets,
-        # such as a local PostgreSQL's, and the world-writable /run/lock), the machine's other Unix
-        # sockets covered (autograder/host_sockets.py), join the cgroup, files
-        # private to the kernel's uid by default, then drop to the kernel's limits and user id.
-        # The shell stays the namespace's first process: when it ends, the kernel (Linux) kills every
-        # process left in the namespace, so nothing a student forks outlives or outruns its kernel.
-        size = parse_bytes(self.tmp_size)
-        script = "set -e\n" + "".join(
-            f"mount -t tmpfs -o size={size},mode=1777,nosuid,nodev tmpfs {d}\n"
-            for d in PRIVATE_SCRATCH
+        return confined_command(
+            self.uid,
+            self.gid,
+            cgroup_procs,
+            scratch_bytes=parse_bytes(self.tmp_size),
+            address_space=parse_bytes(self.address_space_limit or self.memory_limit),
+            processes=self.process_limit,
+            cpu_seconds=self.cpu_limit,
+            file_size=parse_bytes(self.file_size_limit),
+            isolate_network=self.isolate_network,
+            skip_sockets_under=(str(self.kernel_root),),
         )
-        script += "mount -t tmpfs -o size=1M,mode=0755,nosuid,nodev,noexec tmpfs /run\n"
-        script += cover_script(host_sockets(also_skip=(str(self.kernel_root),)))
-        script += "".join(f"echo $$ > {shlex.quote(str(procs))}\n" for procs in cgroup_procs)
-        # ipykernel exits when its parent's pid becomes 1, which in the namespace is the shell from the
-        # start; 1 tells it there is no parent to watch (--kill-child ends the kernel with unshare).
-        script += 'umask 077\nexport JPY_PARENT_PID=1\n"$@"'
-        # setpriv --pdeathsig: unshare, and with it the namespace, is killed when the grader process that
-        # started it dies (Ctrl-C, a crash, the OOM killer), so no kernel outlives the run that graded it.
-        wrapper = ["setpriv", "--pdeathsig", "KILL", "--"]
-        wrapper += ["unshare", "--mount", "--ipc", "--pid", "--fork", "--kill-child", "--mount-proc"]
-        wrapper += [*(["--net"] if self.isolate_network else []), "--", "sh", "-c", script, "sandbox"]
-        wrapper += [
-            "prlimit",
-            f"--as={parse_bytes(self.address_space_limit or self.memory_limit)}",
-            f"--nproc={self.process_limit}",
-            f"--cpu={self.cpu_limit}",
-            f"--fsize={parse_bytes(self.file_size_limit)}",
-            "--",
-        ]
-        wrapper += [
-            "setpriv",
-            "--no-new-privs",
-            f"--reuid={self.uid}",
-            f"--regid={self.gid}",
-            "--clear-groups",
-            "--",
-        ]
-        return wrapper
 
     async def _async_pre_start_kernel(self, **kw):  # type: ignore[override]
         cgroup_procs = []

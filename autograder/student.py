@@ -16,13 +16,16 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_client import BlockingKernelClient
 
 from autograder import codec
 from autograder.codec import Handle
 from autograder.probe import TARGET
+
+if TYPE_CHECKING:
+    from autograder.model_host import ModelLimits
 
 
 class StudentProblem(Exception):
@@ -89,6 +92,7 @@ class StudentKernel:
         kernel_pid: int | None,
         call_timeout: float = 20.0,
         work_dir: str | None = None,
+        model_limits: ModelLimits | None = None,
     ) -> None:
         self.client = BlockingKernelClient()
         self.client.load_connection_file(connection_file)
@@ -96,6 +100,7 @@ class StudentKernel:
         self.kernel_pid = kernel_pid
         self.call_timeout = call_timeout
         self.work_dir = Path(work_dir) if work_dir else None  # where the kernel can save files for checks
+        self.model_limits = model_limits  # how the models it saves are run (autograder.model_host)
         self.gone_reason: str | None = None
         self.timed_out: set[str] = set()  # what ran out of time once is not waited for again
 

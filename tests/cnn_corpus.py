@@ -196,6 +196,38 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
             why="every later cell is blanked, so nothing trains and model is never defined",
             feedback="not defined",
         ),
+        # No weights to speak of (7,854), so within any parameter budget, yet each image it sees is
+        # blown up to 28,000 x 28,000 (3.1 GB): the grader's 4 probe images ask for 12.5 GB. The
+        # first four Conv2D/MaxPooling2D layers are small, so the notebook's own feature-map cell
+        # (one image, those four layers) runs in the kernel; fit and evaluate are skipped.
+        "tamper_memory_bomb_model": Submission(
+            {
+                "build_cnn": """def build_cnn():
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(1, 1),
+            keras.layers.MaxPooling2D(1),
+            keras.layers.Conv2D(1, 1),
+            keras.layers.MaxPooling2D(1),
+            keras.layers.UpSampling2D(1000),
+            keras.layers.MaxPooling2D(1000),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit = lambda *args, **kwargs: None
+    model.evaluate = lambda *args, **kwargs: [0.0, 0.0]
+    return model
+"""
+            },
+            lost={"test_build_cnn": 1.0, "test_train_cnn": 5.0},
+            why="a model of almost no weights whose predict asks for tens of GB: the process that runs it "
+            "for the grader is stopped at its memory cap, those two checks fail with the reason, and the "
+            "checks that only read the model (parameters, compile settings) pass",
+            feedback="memory limit",
+        ),
         "tamper_fake_evaluate": Submission(
             {
                 "build_cnn": build(

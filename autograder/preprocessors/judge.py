@@ -29,9 +29,11 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Int, List, Unicode, default
 
 from autograder import feedback
+from autograder.model_host import ModelLimits
 from autograder.sandbox import (
     SandboxedKernelManager,
     package_checkout,
+    parse_bytes,
     protect_course,
     running_as_root,
 )
@@ -82,6 +84,18 @@ class JudgeExecute(Execute):
         50_000_000,
         help="Hard cap on the autograded notebook: past it, the student's cells lose their outputs (the "
         "judge's verdicts stay).",
+    ).tag(config=True)
+    model_memory_limit = Unicode(
+        "2G", help="Memory of the process that loads and runs one saved student model (cgroup), all of it."
+    ).tag(config=True)
+    model_address_space_limit = Unicode(
+        "4G", help="Address space of each process running a saved model (prlimit --as; TensorFlow needs ~3G)."
+    ).tag(config=True)
+    model_cpu_limit = Int(600, help="CPU seconds the process running one saved model may use.").tag(
+        config=True
+    )
+    model_call_timeout = Float(
+        300.0, help="Seconds one load or predict of a saved model may take before its process is killed."
     ).tag(config=True)
     feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(
         config=True
@@ -303,6 +317,21 @@ class JudgeExecute(Execute):
     def _checks_path(self, assignment: str) -> Path:
         return Path(self.course_root) / "solutions" / assignment
 
+    def _model_limits(self) -> ModelLimits:
+        """How the processes that run the student's saved models are confined (autograder.model_host):
+        as the kernel is, with ids from the kernels' pool."""
+        return ModelLimits(
+            memory_bytes=parse_bytes(self.model_memory_limit),
+            address_space_bytes=parse_bytes(self.model_address_space_limit),
+            cpu_seconds=self.model_cpu_limit,
+            call_seconds=self.model_call_timeout,
+            sandboxed=self.km.sandboxed,
+            isolate_network=self.km.isolate_network,
+            first_uid=self.km.kernel_uid,
+            first_gid=self.km.kernel_gid,
+            pool_size=self.km.uid_pool_size,
+        )
+
     def _run_hidden_checks(self, assignment: str) -> tuple[list, str]:
         """Run the assignment's hidden checks against the live kernel; (results, problem)."""
         checks = self._checks_path(assignment)
@@ -329,8 +358,12 @@ class JudgeExecute(Execute):
                 "--judge-max-examples", str(self.max_examples),
                 "--judge-code", str(code_file),
                 "--judge-workdir", str(self.km.work_dir),
+                "--judge-model-limits", self._model_limits().to_json(),
             ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
-            env = {**os.environ, "PYTHONPATH": str(self.course_root), "PYTHONDONTWRITEBYTECODE": "1"}
+            # The course's solutions/ first; a PYTHONPATH the grader was started with stays after it, so
+            # the checks run the same autograder package as the grader (a checkout under development).
+            python_path = os.pathsep.join(filter(None, [str(self.course_root), os.environ.get("PYTHONPATH")]))
+            env = {**os.environ, "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1"}
             problem = ""
             try:
                 run = subprocess.run(

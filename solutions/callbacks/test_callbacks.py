@@ -203,7 +203,7 @@ def training_images() -> tuple[np.ndarray, np.ndarray]:
 def test_the_grader_confirms_the_accuracy(student, training_images, note):
     model = saved_model(student, student.get("history", "model", keep=True)).model
     x, y = training_images
-    accuracy = float(np.mean(np.asarray(model.predict(x, verbose=0)).argmax(axis=1) == y))
+    accuracy = float(np.mean(np.asarray(model.predict(x)).argmax(axis=1) == y))
     note(message("confirmed_accuracy", accuracy=accuracy, count=len(y)))
     if accuracy < reference.MIN_CONFIRMED_ACCURACY:
         raise CheckFailed(

@@ -1,9 +1,10 @@
 """Hidden checks for the ``cnn`` assignment.
 
 ``preprocess`` is called in the student's kernel with generated images and compared with the
-NumPy reference. ``build_cnn()`` is called in the kernel and its model saved and loaded here in
-Keras safe mode, so its layers, shapes, parameters and compile settings are read from the file,
-not from the kernel. The trained ``model`` is measured here on the 10,000 test images.
+NumPy reference. ``build_cnn()`` is called in the kernel and its model saved and loaded by the
+grader in Keras safe mode, in a confined process of its own (``autograder.model_host``), so its
+layers, shapes, parameters and compile settings are read from the file, not from the kernel. The
+trained ``model`` is measured the same way on the 10,000 test images.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from hypothesis.extra import numpy as hnp
 from autograder import datasets
 from autograder.checks import CheckFailed, check, expect_close, show
 from autograder.feedback import message
+from autograder.model_host import ModelRaised
 from autograder.models import SavedModel, compile_setting_name, saved_model
 from solutions.cnn import reference
 
@@ -77,7 +79,7 @@ def loaded(built) -> SavedModel:
 @check(cell="test_build_cnn", title="architecture")
 def test_conv_pool_flatten_dense_softmax(built):
     model = loaded(built).model
-    kinds = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    kinds = [layer.kind for layer in model.layers if layer.kind != "InputLayer"]
     for needed in ("Conv2D", "MaxPooling2D", "Flatten"):
         if needed not in kinds:
             raise CheckFailed("layer_missing", got=", ".join(kinds), expected=needed)
@@ -91,7 +93,7 @@ def test_conv_pool_flatten_dense_softmax(built):
         raise CheckFailed("wrong_shapes", got=str(shapes), expected=str(((None, 28, 28, 1), (None, 10))))
     # Softmax is judged by what comes out (Dense(10, activation="softmax"), tf.nn.softmax or a
     # Softmax layer after Dense(10) alike): ten numbers >= 0 adding up to 1 for every image.
-    probabilities = np.asarray(model.predict(reference.preprocess(PROBE_IMAGES), verbose=0), dtype=np.float64)
+    probabilities = np.asarray(model.predict(reference.preprocess(PROBE_IMAGES)), dtype=np.float64)
     sums = probabilities.sum(axis=1)
     if probabilities.min() < 0 or not np.allclose(sums, 1.0, atol=1e-4):
         raise CheckFailed("not_probabilities", got=show(np.round(probabilities[0], 4)))
@@ -135,11 +137,9 @@ def test_accuracy(student) -> float | CheckFailed:
                 expected=f"{reference.MAX_PARAMETERS:,}",
             )
         try:
-            probabilities = np.asarray(model.predict(reference.preprocess(images), verbose=0))
-        except Exception as error:  # noqa: BLE001 (the model's own reason is shown)
-            raise CheckFailed(
-                "model_not_loadable", detail=f"predict failed: {type(error).__name__}: {error}"[:300]
-            )
+            probabilities = np.asarray(model.predict(reference.preprocess(images)))
+        except ModelRaised as error:  # the model's own reason is shown (a limit it ran out of too)
+            raise CheckFailed("model_not_loadable", detail=f"predict failed: {error.fields['detail']}"[:300])
         if probabilities.shape != (len(labels), 10):
             raise CheckFailed("wrong_shapes", got=str(probabilities.shape), expected=str((len(labels), 10)))
     except CheckFailed as failure:

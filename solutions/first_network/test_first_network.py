@@ -1,11 +1,12 @@
 """Hidden checks for the ``first_network`` assignment.
 
 The two builders are called in the student's kernel; each model they return is saved there
-(``model.save``) and loaded here in Keras safe mode (``autograder.models.saved_model``), so
-its layers and the compile settings saved in its ``.keras`` file are read by the grader, not
-reported by the kernel. The trained ``linear_model`` and ``classifier`` are loaded the same
-way: the grader predicts at x = 10 and measures the test accuracy itself, so printed numbers,
-a made-up ``history`` or a patched ``predict``/``evaluate`` earn nothing.
+(``model.save``) and loaded by the grader in Keras safe mode (``autograder.models.saved_model``),
+in a confined process of its own, so its layers and the compile settings saved in its ``.keras``
+file are read by the grader, not reported by the kernel. The trained ``linear_model`` and
+``classifier`` are loaded the same way: the grader predicts at x = 10 and measures the test
+accuracy itself, so printed numbers, a made-up ``history`` or a patched ``predict``/``evaluate``
+earn nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from autograder import datasets
 from autograder.checks import CheckFailed, check, show
 from autograder.codec import Handle
 from autograder.feedback import message
+from autograder.model_host import ModelRaised
 from autograder.models import SavedModel, compile_setting_name, saved_model
 from autograder.student import KernelGone
 from solutions.first_network import reference
@@ -67,17 +69,41 @@ def loaded(student, model: str | Handle, name: str) -> SavedModel:
         raise
 
 
+def fresh(student, builder: str) -> SavedModel | CheckFailed:
+    """``builder()`` called in the kernel and its model loaded, or the reason it could not be."""
+    try:
+        return loaded(student, built(student, builder), builder)
+    except CheckFailed as failure:
+        return failure
+
+
+def have(saved: SavedModel | CheckFailed) -> SavedModel:
+    """The fresh model, or its failure raised for the check that asks."""
+    if isinstance(saved, CheckFailed):
+        raise saved
+    return saved
+
+
+# One fresh model per builder, shared by the checks of its cell: loading one starts a process of its own.
+@pytest.fixture(scope="module")
+def fresh_linear_model(student) -> SavedModel | CheckFailed:
+    return fresh(student, "build_linear_model")
+
+
+@pytest.fixture(scope="module")
+def fresh_classifier(student) -> SavedModel | CheckFailed:
+    return fresh(student, "build_fashion_classifier")
+
+
 def layers_of(model) -> list:
     """The model's layers without the input layer (a Sequential lists none, a functional model one)."""
-    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    return [layer for layer in model.layers if layer.kind != "InputLayer"]
 
 
 def describe(layers: list) -> str:
     parts = []
     for layer in layers:
-        kind = type(layer).__name__
-        units = getattr(layer, "units", None)
-        parts.append(f"{kind}({units})" if units is not None else f"{kind}()")
+        parts.append(f"{layer.kind}({layer.units})" if layer.units is not None else f"{layer.kind}()")
     return "[" + ", ".join(parts) + "]"
 
 
@@ -85,18 +111,8 @@ def expected_layers() -> str:
     return "[Flatten(), Dense(128, relu), Dense(10, softmax)]"
 
 
-def input_shape(model) -> tuple | None:
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        return None
-    if not inputs:
-        return None
-    return tuple(None if d is None else int(d) for d in inputs[0].shape)
-
-
 def expect_input_shape(model, expected: tuple) -> None:
-    got = input_shape(model)
+    got = model.first_input_shape
     if got is None:
         raise CheckFailed("no_input_shape", expected=expected[1:])
     if got != expected:
@@ -105,18 +121,18 @@ def expect_input_shape(model, expected: tuple) -> None:
 
 def expect_activation(layer, index: int, name: str) -> None:
     """``layer.activation`` does what ``name`` does on a few numbers (compared by behaviour)."""
-    function = getattr(layer, "activation", None)
+    function = layer.activation
     probe = reference.ACTIVATION_PROBE.astype("float32")
     expected = reference.activation(name, probe)
     try:
         got = np.asarray(function(probe), dtype=np.float64) if callable(function) else None
-    except Exception:  # noqa: BLE001 (a function that cannot take a batch is not this activation)
+    except ModelRaised:  # a function that cannot take a batch is not this activation
         got = None
     if got is None or got.shape != expected.shape or not np.allclose(got, expected, **ACTIVATION_TOLERANCE):
         raise CheckFailed(
             "activation_differs",
             index=index,
-            layer=f"{type(layer).__name__}({getattr(layer, 'units', '')})",
+            layer=f"{layer.kind}({layer.units if layer.units is not None else ''})",
             expected="linear (no activation)" if name == "linear" else name,
             probe=show(reference.ACTIVATION_PROBE.ravel()),
             got="(not callable)" if got is None else show(np.round(got.ravel(), 4)),
@@ -138,11 +154,11 @@ def expect_setting(what: str, got: Any, allowed: frozenset[str] | set[str], expe
 def expect_output_shape(model, x: np.ndarray, expected: tuple) -> np.ndarray:
     try:
         out = np.asarray(model(x))
-    except Exception as error:  # noqa: BLE001 (the reason is shown)
+    except ModelRaised as error:  # the model's own error (a limit it ran out of fails with its reason)
         raise CheckFailed(
             "output_shape_differs",
             input_shape=x.shape,
-            got=f"an error ({type(error).__name__})",
+            got=f"an error ({error.kind})",
             expected=expected,
         ) from None
     if out.shape != expected:
@@ -152,18 +168,18 @@ def expect_output_shape(model, x: np.ndarray, expected: tuple) -> np.ndarray:
 
 # -- part 1: the linear model --------------------------------------------------------------------
 @check(cell="test_build_linear_model", title="linear_architecture")
-def test_linear_model_is_one_neuron(student):
-    model = loaded(student, built(student, "build_linear_model"), "build_linear_model").model
+def test_linear_model_is_one_neuron(fresh_linear_model):
+    model = have(fresh_linear_model).model
     layers = layers_of(model)
-    if [type(layer).__name__ for layer in layers] != ["Dense"] or layers[0].units != 1:
+    if [layer.kind for layer in layers] != ["Dense"] or layers[0].units != 1:
         raise CheckFailed("layers_differ", got=describe(layers), expected="[Dense(1)]")
     expect_activation(layers[0], 0, "linear")
     expect_input_shape(model, reference.LINEAR_INPUT_SHAPE)
 
 
 @check(cell="test_build_linear_model", title="linear_compile")
-def test_linear_model_compiled_with_sgd_and_mse(student):
-    saved = loaded(student, built(student, "build_linear_model"), "build_linear_model")
+def test_linear_model_compiled_with_sgd_and_mse(fresh_linear_model):
+    saved = have(fresh_linear_model)
     settings = compile_settings(saved, "build_linear_model")
     expect_setting("optimizer", settings.get("optimizer"), {reference.LINEAR_OPTIMIZER}, '"sgd"')
     expect_setting("loss", settings.get("loss"), reference.LINEAR_LOSSES, '"mean_squared_error"')
@@ -186,10 +202,10 @@ def test_trained_linear_model_predicts_31_at_10(student, note):
 
 # -- part 2: the classifier ----------------------------------------------------------------------
 @check(cell="test_build_fashion_classifier", title="classifier_layers")
-def test_classifier_layers(student):
-    model = loaded(student, built(student, "build_fashion_classifier"), "build_fashion_classifier").model
+def test_classifier_layers(fresh_classifier):
+    model = have(fresh_classifier).model
     layers = layers_of(model)
-    kinds = [(type(layer).__name__, getattr(layer, "units", None)) for layer in layers]
+    kinds = [(layer.kind, layer.units) for layer in layers]
     if kinds != [(kind, units) for kind, units, _ in reference.CLASSIFIER_LAYERS]:
         raise CheckFailed("layers_differ", got=describe(layers), expected=expected_layers())
     for index, (layer, (_, _, activation)) in enumerate(
@@ -200,16 +216,16 @@ def test_classifier_layers(student):
 
 
 @check(cell="test_build_fashion_classifier", title="classifier_shapes")
-def test_classifier_input_and_output_shapes(student):
-    model = loaded(student, built(student, "build_fashion_classifier"), "build_fashion_classifier").model
+def test_classifier_input_and_output_shapes(fresh_classifier):
+    model = have(fresh_classifier).model
     expect_input_shape(model, reference.CLASSIFIER_INPUT_SHAPE)
     images = np.random.default_rng(0).random((3, 28, 28)).astype("float32")
     expect_output_shape(model, images, (3, reference.CLASSES))
 
 
 @check(cell="test_build_fashion_classifier", title="classifier_compile")
-def test_classifier_compiled_with_adam_sparse_crossentropy_accuracy(student):
-    saved = loaded(student, built(student, "build_fashion_classifier"), "build_fashion_classifier")
+def test_classifier_compiled_with_adam_sparse_crossentropy_accuracy(fresh_classifier):
+    saved = have(fresh_classifier)
     settings = compile_settings(saved, "build_fashion_classifier")
     expect_setting("optimizer", settings.get("optimizer"), {reference.CLASSIFIER_OPTIMIZER}, '"adam"')
     loss = settings.get("loss")
