@@ -21,8 +21,14 @@ CJK_FAMILIES = (
     "Noto Sans CJK JP",
     "Source Han Sans SC",
     "AR PL UMing CN",
+    # On a student's own computer: Windows, then macOS.
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
 )
-CJK_FILE_NAMES = ("wqy-", "notosanscjk", "sourcehansans", "uming")
+CJK_FILE_NAMES = ("wqy-", "notosanscjk", "sourcehansans", "uming", "msyh", "simhei", "pingfang")
 LATIN_FAMILY = "DejaVu Sans"
 
 
@@ -61,21 +67,23 @@ class _NoWeightNotice(logging.Filter):
         )
 
 
-def use_chinese_font() -> str | None:
-    """Make matplotlib draw Chinese with the system's CJK font; its family name, or None (with a warning)."""
+def use_chinese_font() -> None:
+    """Make matplotlib draw Chinese with the system's CJK font (``cjk_family``), or warn that there is none.
+
+    Returns nothing, so a notebook's imports cell may end with the call and show no output."""
     import matplotlib
 
     family = cjk_family()
     if family is None:
         warnings.warn(
-            "no Chinese font found, Chinese labels will show as boxes: run bin/setup "
-            "(it installs Debian's fonts-wqy-zenhei) / 没有找到中文字体：请运行 bin/setup",
+            "没有找到中文字体，图中的中文会显示成方框：请安装一种中文字体（Debian/Ubuntu：fonts-wqy-zenhei）/ "
+            "no Chinese font found, Chinese labels will show as boxes: install one (Debian/Ubuntu: "
+            "fonts-wqy-zenhei; bin/setup does it on the course machine)",
             stacklevel=2,
         )
-        return None
+        return
     log = logging.getLogger("matplotlib.font_manager")
     if not any(isinstance(f, _NoWeightNotice) for f in log.filters):
         log.addFilter(_NoWeightNotice())
     # Matplotlib falls back along font.family only, not within a generic family such as "sans-serif".
     matplotlib.rcParams["font.family"] = [LATIN_FAMILY, family, "sans-serif"]
-    return family

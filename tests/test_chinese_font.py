@@ -68,8 +68,9 @@ def test_without_a_chinese_font_matplotlib_draws_boxes_and_says_so(default_fonts
 def test_chinese_labels_are_drawn_with_the_cjk_font(default_fonts):
     import matplotlib.pyplot as plt
 
-    family = use_chinese_font()
-    assert family in CJK_FAMILIES
+    use_chinese_font()
+    family = cjk_family()
+    assert family in CJK_FAMILIES and family in plt.rcParams["font.family"]
     figure = _figure()
     png = _saved(figure, "png")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
