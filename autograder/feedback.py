@@ -678,7 +678,9 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
 
 # Control characters a field's text could use to rewrite what a terminal or page shows (carriage return,
 # escape sequences, right-to-left overrides), written out instead.
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != ord("\n")}
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c != ord("\n")}
+# Bidi overrides and the line and paragraph separators (str.splitlines() breaks at those and at the C0 and C1
+# controls above, NEL among them).
 _CONTROL |= {c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]}
 QUOTE = "│ "
 

@@ -42,7 +42,7 @@ from autograder.checks import CheckFailed
 from autograder.model_runner import load_array, read_frame, write_frame
 from autograder.sandbox import claim_pool_id, confined_command, kill_processes_of, outlived, running_as_root
 
-MAX_REPLY_BYTES = 256 * 1024 * 1024  # an array a check asked for (10,000 x 10 probabilities: 400 kB)
+MAX_REPLY_BYTES = 16 * 1024 * 1024  # an array a check asked for (10,000 x 10 probabilities: 400 kB)
 OUT_OF_MEMORY_ERRORS = {"ResourceExhaustedError", "MemoryError"}
 # The CPU limit's SIGXCPU (which ends the process) comes this long before its SIGKILL, so the two
 # deaths can be told apart (a SIGKILL is the OOM killer's, or the wall-time limit's).
@@ -213,10 +213,11 @@ class ModelHost:
         try:
             write_frame(self._process.popen.stdin, header, payload)
             frame = read_frame(self._process.popen.stdout, MAX_REPLY_BYTES)
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 - a garbled frame (deep JSON, too big) means a process gone wrong
             frame = None
         finally:
             timer.cancel()
+            timer.join()  # expire() must not still be killing while close() removes the cgroup
         if frame is None or expired.is_set():
             self.failure = self._why_gone(what, seconds if expired.is_set() else None)
             self.close()
@@ -230,7 +231,7 @@ class ModelHost:
         if reply.get("length"):
             try:
                 reply["array"] = load_array(data)
-            except ValueError as problem:
+            except (ValueError, MemoryError) as problem:
                 raise ModelRaised("ValueError", f"unreadable result ({problem})", what) from None
         return reply
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import sys
 from typing import Any, BinaryIO
@@ -64,8 +65,18 @@ def read_frame(stream: BinaryIO, max_payload: int = MAX_PAYLOAD_BYTES) -> tuple[
 
 
 def load_array(payload: bytes) -> np.ndarray:
-    """An array from ``.npy`` bytes, never unpickling (object arrays are refused)."""
-    return np.load(io.BytesIO(payload), allow_pickle=False)
+    """An array from ``.npy`` bytes, never unpickling (object arrays are refused), and never bigger than
+    the bytes it came in (a header may declare any shape: NumPy would allocate it before reading)."""
+    stream = io.BytesIO(payload)
+    version = np.lib.format.read_magic(stream)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = read_header(stream)
+    if dtype.hasobject:
+        raise ValueError("object arrays are refused")
+    if math.prod(shape) * dtype.itemsize > len(payload) - stream.tell():
+        raise ValueError(f"the header declares a {shape} array the data does not hold")
+    stream.seek(0)
+    return np.load(stream, allow_pickle=False)
 
 
 def _shape(value: Any) -> Any:

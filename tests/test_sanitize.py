@@ -146,3 +146,28 @@ def test_formgrader_names_are_escaped() -> None:
         "first_name": "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;",
         "last_name": "O&#x27;Neil &amp; co",
     }
+
+
+@pytest.mark.parametrize("template", ["classic", "lab"])
+def test_output_metadata_and_execution_counts_cannot_add_markup(template: str) -> None:
+    """The templates write an image's width and height into its tag unquoted and print execution counts
+    as they are; both come from the kernel (``display(..., metadata=...)``, a message sent by hand)."""
+    from nbconvert import HTMLExporter
+
+    payload = "1 onerror=alert(document.domain)"
+    image = new_output("display_data", data={"image/png": PNG},
+                       metadata={"image/png": {"width": payload, "height": 7}, "width": payload,
+                                 "filenames": {"image/png": "x onerror=alert(1)"}})  # fmt: skip
+    counted = new_output("execute_result", data={"text/plain": "1"}, execution_count=3)
+    counted["execution_count"] = "<img src=x onerror=alert(2)>"
+    cell = new_code_cell("show()")
+    cell.outputs = [image, counted]  # as nbclient leaves them: not validated
+    cell.execution_count = "<img src=x onerror=alert(3)>"
+    nb = new_notebook()
+    nb.cells = [cell]
+    # nbconvert validates the notebook after each preprocessor: the sanitizer, first in the course's
+    # HTMLExporter.preprocessors, must leave it valid for the page to be made at all.
+    sanitized, _ = SanitizeStudentContent().preprocess(nb, {})
+    html, _ = HTMLExporter(template_name=template).from_notebook_node(sanitized)
+    assert "onerror" not in html
+    assert 'height="7"' in html or "height=7" in html  # an honest size is kept

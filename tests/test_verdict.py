@@ -151,7 +151,7 @@ def test_a_verdict_is_read_only_from_a_test_cell_and_only_when_well_formed():
         assert read_verdict(cell) is None, broken
 
 
-@given(forged=st.text(alphabet=st.sampled_from("✓✗[]/6 \n\r\t\x1b\u202eabc"), max_size=40))
+@given(forged=st.text(alphabet=st.sampled_from("✓✗[]/6 \n\r\t\x1b\x85\x0b\x0c\u2028\u202eabc"), max_size=40))
 def test_student_text_in_feedback_cannot_pass_for_a_line_of_the_judges(forged):
     """An exception message is the student's text: whatever it holds (newlines, a carriage return,
     escape sequences, a right-to-left override), each line it makes is marked as quoted, and it adds
@@ -162,7 +162,7 @@ def test_student_text_in_feedback_cannot_pass_for_a_line_of_the_judges(forged):
     cell = graded_cell(2)
     write_outputs(cell, verdict)
     text = cell.outputs[0]["text"]
-    assert not any(ch in text for ch in "\r\x1b\u202e")
+    assert not any(ch in text for ch in "\r\x1b\x85\x0b\x0c\u2028\u202e")
     check_lines = [line for line in text.splitlines() if line.lstrip().startswith(("✓", "✗"))]
     assert len(check_lines) == 2, text  # one per check: the forged one is quoted
     assert all(not line.startswith(" ") for line in check_lines), text

@@ -198,6 +198,10 @@ class JudgeExecute(Execute):
         the budget, messages are dropped (``status``, which ends a cell, never is) and the cell
         says so once.
         """
+        content = msg["content"]
+        count = content.get("execution_count")
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
+            content["execution_count"] = None  # nbclient copies it into the cell: any size, any markup
         if msg["msg_type"] not in ("status", "execute_input"):
             transient = msg["content"].get("transient")
             display_id = transient.get("display_id") if isinstance(transient, dict) else None
@@ -324,6 +328,7 @@ class JudgeExecute(Execute):
             memory_bytes=parse_bytes(self.model_memory_limit),
             address_space_bytes=parse_bytes(self.model_address_space_limit),
             cpu_seconds=self.model_cpu_limit,
+            load_seconds=self.model_call_timeout,
             call_seconds=self.model_call_timeout,
             sandboxed=self.km.sandboxed,
             isolate_network=self.km.isolate_network,

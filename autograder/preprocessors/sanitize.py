@@ -105,6 +105,43 @@ def inert_markdown(source: str, attachments: dict | None = None) -> str:
     return one_html_block(clean_html(render_markdown(source, attachments)))
 
 
+def _count(value: object) -> int | None:
+    """An execution count as the template may print it: a number, or nothing."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# What the templates read from an output's metadata, and the values they may get. Width and height
+# are written into an <img> tag unquoted ("width=1 onerror=..."), so only whole numbers pass; file
+# names, "isolated" (an iframe) and anything else a kernel sends are dropped.
+IMAGE_METADATA = {
+    "width": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "height": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "unconfined": lambda v: isinstance(v, bool),
+    "alt": lambda v: isinstance(v, str),  # quoted and escaped by the templates
+    "needs_background": lambda v: v in ("light", "dark"),
+}
+
+
+def _image_metadata(entries: object) -> dict[str, object]:
+    if not isinstance(entries, dict):
+        return {}
+    return {key: value for key, value in entries.items() if key in IMAGE_METADATA and IMAGE_METADATA[key](value)}
+
+
+def inert_output_metadata(metadata: object) -> dict[str, object]:
+    """An output's metadata with only what the page shows safely: per image type and at the top level,
+    the image settings above; the judge's own record (``autograder``, plain data the page never shows)."""
+    if not isinstance(metadata, dict):
+        return {}
+    kept: dict[str, object] = _image_metadata(metadata)
+    for key, value in metadata.items():
+        if "/" in key and _image_metadata(value):  # a MIME type's own settings
+            kept[key] = _image_metadata(value)
+    if isinstance(metadata.get("autograder"), dict):
+        kept["autograder"] = metadata["autograder"]
+    return kept
+
+
 def _text(value: str | list[str]) -> str:
     return "".join(value) if isinstance(value, list) else value
 
@@ -130,9 +167,14 @@ class SanitizeStudentContent(Preprocessor):
             cell.source = inert_markdown(cell.source, cell.get("attachments"))
         elif cell.cell_type == "raw":
             cell.source = clean_html(cell.source)
+        if "execution_count" in cell:  # the template prints it unescaped; a kernel can send any value
+            cell.execution_count = _count(cell.execution_count)
         for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                output["execution_count"] = _count(output["execution_count"])
             if "data" in output:  # display_data, execute_result; streams and errors are text
                 output["data"] = self.inert_data(output["data"])
+                output["metadata"] = inert_output_metadata(output.get("metadata"))
         return cell, resources
 
     def inert_data(self, data: dict[str, object]) -> dict[str, object]:
