@@ -25,7 +25,6 @@ from autograder.checks import CheckFailed
 from autograder.codec import Handle
 from autograder.intake import read_regular_file
 from autograder.model_host import ModelHost, ModelView
-from autograder.model_runner import tensorflow_activation_aliases  # noqa: F401 (autograder.visible's)
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024

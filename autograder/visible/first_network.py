@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from autograder.models import tensorflow_activation_aliases
+from autograder.model_runner import tensorflow_activation_aliases
 from autograder.visible.report import all_passed, fail, passed, setting_name, text
 
 
