@@ -133,8 +133,9 @@ def batch_class(stock: Classroom, outside_tmp: Path) -> Classroom:
         classroom.root / "submitted" / DUPLICATE / ASSIGNMENT,
     )
     # Ctrl-C once the first student is recorded: the terminal sends SIGINT to the whole process group.
+    # SIGINT as a terminal gives it: a job started in the background by a script (CI) inherits it ignored.
     run = autograde(classroom, "--jobs", "2", *LIMITS, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    start_new_session=True)  # fmt: skip
+                    start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     assert run.stderr is not None
     for line in run.stderr:
         if "] 0/" not in line and "] " in line:  # the first submission is done
