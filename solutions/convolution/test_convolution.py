@@ -41,6 +41,9 @@ KERNELS = st.one_of(
 WEIGHTS = st.sampled_from([0.0, 0.1, 1.0, 2.5])
 CORNERS = np.array([[0, 255, 0, 255], [255, 0, 255, 0], [0, 255, 255, 0], [255, 0, 0, 255]], dtype=np.uint8)
 ASYMMETRIC = [[0, -1, 0], [0, 1, 0], [0, 0, 1]]
+# A float kernel whose interior sums on SAMPLE have fractions (117.5, 50, 80, 163.75): that values are
+# truncated, not rounded, is then checked whether or not hypothesis happens to draw a float kernel.
+FRACTIONAL = [[0.5, 0.0, 0.0], [0.0, 0.25, 0.0], [0.0, 0.0, 0.25]]
 # Not symmetric either (CORNERS is), so a transposed kernel shows on it; interior sums 400, -40, 140, 165.
 SAMPLE = np.array(
     [[10, 20, 30, 40], [50, 200, 60, 70], [80, 90, 250, 100], [110, 120, 130, 5]], dtype=np.uint8
@@ -122,6 +125,7 @@ def test_interior_agrees_with_scipy(student, image, kernel, weight):
 @check(cell="test_convolve3x3", title="no_mutation")
 @given(image=IMAGES, kernel=KERNELS)
 @example(image=CORNERS, kernel=SEED_FILTERS[0])
+@example(image=SAMPLE, kernel=FRACTIONAL)  # its values are checked too, on sums that are not whole
 def test_convolve_does_not_mutate(student, image, kernel):
     returned = student.call("convolve3x3", image, kernel, 1.0, return_args=True)
     expect_unchanged(image, returned.args_after[0])
