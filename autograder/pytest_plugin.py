@@ -1,7 +1,7 @@
 """The pytest plugin that runs hidden checks in the trusted grader process.
 
-The judge starts ``python -m pytest -p autograder.pytest_plugin solutions/<assignment>``
-with the student's kernel connection. The plugin provides the ``student`` fixture,
+The judge runs ``pytest -p autograder.pytest_plugin solutions/<assignment>``
+(:mod:`autograder.check_runner`) with the student's kernel connection. The plugin provides the ``student`` fixture,
 loads a derandomized hypothesis profile (same notebook, same examples, same score), and
 writes one JSON line per collected check before any runs and one per verdict as soon
 as a check ends: a time-out of the whole run keeps every verdict reached before it, and

@@ -2,8 +2,8 @@
 
 It runs the student's own cells in a sandboxed kernel (:mod:`autograder.sandbox`) but
 *not* the graded test cells: instead, once the notebook has run, the hidden checks for
-the assignment run as a pytest subprocess in the trusted grader process and reach the
-kernel only through the probe's data channel. Every graded test cell then gets the
+the assignment run as pytest in a process of the trusted grader's
+(:mod:`autograder.check_runner`) and reach the kernel only through the probe's data channel. Every graded test cell then gets the
 judge's verdict as its outputs (:mod:`autograder.verdict`), 0 whenever anything failed.
 """
 
@@ -13,8 +13,6 @@ import contextlib
 import copy
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +27,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Int, List, Unicode, default
 
 from autograder import feedback
+from autograder.check_runner import run_checks
 from autograder.model_host import ModelLimits
 from autograder.sandbox import (
     SandboxedKernelManager,
@@ -102,10 +101,15 @@ class JudgeExecute(Execute):
     )
 
     _course_protected = False
+    _sandbox_checked = False  # preflight passed once in this process: later kernels just start
 
     @default("store_widget_state")
     def _no_widget_state(self) -> bool:
         return False  # a student's widgets are not graded, and their state would grow without limit
+
+    @default("shutdown_kernel")
+    def _shutdown_immediately(self) -> str:
+        return "immediate"  # nothing the student's kernel does after its checks is graded: kill, don't wait
 
     @default("course_root")
     def _course_root_default(self) -> str:
@@ -172,9 +176,11 @@ class JudgeExecute(Execute):
         """
         try:
             self.km = self.create_kernel_manager()
-            reason = self.km.preflight()
-            if reason:  # the batch-wide check (autograder.hooks) passed: a problem of this kernel only
-                raise RuntimeError(reason)
+            if not JudgeExecute._sandbox_checked:  # a worker may not have run the batch-wide hook
+                reason = self.km.preflight()
+                if reason:
+                    raise RuntimeError(reason)
+                JudgeExecute._sandbox_checked = True
             stack.enter_context(self.setup_kernel())
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -212,7 +218,9 @@ class JudgeExecute(Execute):
             if self._notebook_output_bytes > self.max_notebook_output_bytes:
                 if not over_before:
                     limit = self.max_notebook_output_bytes
-                    note = feedback.message("notebook_output_over_budget", self.feedback_languages, limit=limit)
+                    note = feedback.message(
+                        "notebook_output_over_budget", self.feedback_languages, limit=limit
+                    )
                     cell.outputs.append(new_output("stream", name="stderr", text=note + "\n"))
                 return None
         return super().process_message(msg, cell, cell_index)
@@ -353,9 +361,9 @@ class JudgeExecute(Execute):
             code_file.write_text(
                 json.dumps([c.source for c in self.nb.cells if c.cell_type == "code" and not is_test_cell(c)])
             )
-            command = [
-                sys.executable, "-m", "pytest", str(checks),
-                "-p", "autograder.pytest_plugin", "-p", "no:cacheprovider",
+            arguments = [
+                str(checks),
+                "-p", "autograder.pytest_plugin", "-p", "_hypothesis_pytestplugin", "-p", "no:cacheprovider",
                 "-o", "addopts=", "-q", "--rootdir", str(self.course_root),
                 "--judge-connection", self.km.connection_file,
                 "--judge-results", str(results_file),
@@ -366,31 +374,25 @@ class JudgeExecute(Execute):
                 "--judge-model-limits", self._model_limits().to_json(),
             ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
             # The course's solutions/ first; a PYTHONPATH the grader was started with stays after it, so
-            # the checks run the same autograder package as the grader (a checkout under development).
+            # the checks (and the model processes they start) run the same autograder package as the grader.
             python_path = os.pathsep.join(filter(None, [str(self.course_root), os.environ.get("PYTHONPATH")]))
-            env = {**os.environ, "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1"}
+            # Plugins are the ones named above, not whatever else the environment has installed.
+            environment = {
+                "PYTHONPATH": python_path,
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            }
+            run = run_checks(arguments, Path(scratch), environment, self.checks_timeout)
             problem = ""
-            try:
-                run = subprocess.run(
-                    command,
-                    cwd=scratch,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                    timeout=self.checks_timeout,
-                )
-                if run.returncode not in (0, 1):
-                    self.log.error("Hidden checks exited with %s:\n%s", run.returncode, run.stdout[-3000:])
-                    problem = feedback.message(
-                        "grader_error",
-                        self.feedback_languages,
-                        detail=f"checks exited with code {run.returncode}",
-                    )
-            except subprocess.TimeoutExpired:
+            if run.exit_code is None:
                 problem = feedback.message(
                     "grader_error",
                     self.feedback_languages,
                     detail=f"hidden checks ran past {self.checks_timeout} s",
+                )
+            elif run.exit_code not in (0, 1):
+                self.log.error("Hidden checks exited with %s:\n%s", run.exit_code, run.output)
+                problem = feedback.message(
+                    "grader_error", self.feedback_languages, detail=f"checks exited with code {run.exit_code}"
                 )
             return read_results(results_file), problem
