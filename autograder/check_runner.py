@@ -15,6 +15,7 @@ when the child ends, with its exit code.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import json
@@ -55,6 +56,7 @@ class CheckServer:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
+        self._owner = os.getpid()  # a forked copy of the grader must not share the parent's pipes
         self._lock = threading.Lock()
 
     def run(self, arguments: list[str], cwd: Path, environment: dict[str, str], timeout: float) -> CheckRun:
@@ -90,6 +92,8 @@ class CheckServer:
         return code if code is not None and code >= 0 else None
 
     def _server(self) -> subprocess.Popen:
+        if self._owner != os.getpid():
+            self._process, self._owner = None, os.getpid()
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "autograder.check_runner"],
@@ -160,6 +164,7 @@ def _child(request: dict) -> int:
         sys.path[:0] = entries
         sys.dont_write_bytecode = environment.get("PYTHONDONTWRITEBYTECODE") == "1"
         code = int(pytest.main(request["arguments"]))
+        atexit._run_exitfuncs()  # as a process ending normally does (model processes are cleaned up)
         sys.stdout.flush()
         sys.stderr.flush()
         return code

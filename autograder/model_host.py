@@ -3,14 +3,19 @@
 Safe mode keeps student code out of a loaded model, not its cost: a model with no weights at
 all passes any parameter budget and can still ask for tens of GB per ``predict`` (a chain of
 ``UpSampling2D``), or compute for hours. Run in the check process, it would take that process
-(every later check of the notebook) or the machine down. So each loaded model gets its own
-process (:mod:`autograder.model_runner`, started with the course's Python), kept for the
-calls of the check that loaded it: as root it runs as a user id of the kernels' pool, with no
+(every later check of the notebook) or the machine down. So the models run in a process of
+their own (:mod:`autograder.model_runner`, started with the course's Python): as root it runs
+as a user id of the kernels' pool, with no
 network, its own PID, IPC and mount namespaces, a cgroup capping its memory and processes,
 ``prlimit`` caps on address space and CPU time, and a wall-time limit on every request. When
 it runs out of any of them it is killed, and only the check that asked fails, with the reason
 (``CheckFailed``: ``model_out_of_memory``, ``model_time_limit``, ``model_cpu_limit``,
 ``model_process_died``). Arrays cross as ``.npy`` bytes read with ``allow_pickle=False``.
+
+One process can hold several models (TensorFlow's import, seconds of CPU, is paid once): the
+views that share it are given a way to get a host (``hosts``), and when another model's request
+killed their process they load themselves again in a new one, so a model that broke its process
+costs only the checks that use it.
 
 The checks use a :class:`ModelView` where they used a ``keras.Model``: the facts they read
 (layers, shapes, ``built``, ``count_params()``) come with the load, and ``predict``, calling the
@@ -30,6 +35,7 @@ import sys
 import tempfile
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,18 +122,21 @@ class _Process:
             kill_processes_of(uid)
             self.cgroup = KernelCgroup(f"model-{uid}")
             procs = self.cgroup.create(limits.memory_bytes, limits.processes)
-            command = confined_command(
-                uid,
-                gid,
-                procs,
-                scratch_bytes=512 << 20,  # the model file is written here: 200 MB at most
-                address_space=limits.address_space_bytes,
-                processes=limits.processes,
-                cpu_seconds=limits.cpu_seconds,
-                cpu_grace=CPU_GRACE_SECONDS,
-                file_size=256 << 20,
-                isolate_network=limits.isolate_network,
-            ) + command
+            command = (
+                confined_command(
+                    uid,
+                    gid,
+                    procs,
+                    scratch_bytes=512 << 20,  # the model file is written here: 200 MB at most
+                    address_space=limits.address_space_bytes,
+                    processes=limits.processes,
+                    cpu_seconds=limits.cpu_seconds,
+                    cpu_grace=CPU_GRACE_SECONDS,
+                    file_size=256 << 20,
+                    isolate_network=limits.isolate_network,
+                )
+                + command
+            )
             env = _child_env("/tmp")  # the namespace's own, empty /tmp
         else:
             self.private_tmp = tempfile.mkdtemp(prefix="autograder-model-")
@@ -181,13 +190,14 @@ class _Process:
 
 
 class ModelHost:
-    """One confined process holding one loaded model; every request has a wall-time limit."""
+    """One confined process holding loaded models; every request has a wall-time limit."""
 
     def __init__(self, limits: ModelLimits | None = None) -> None:
         self.limits = limits or ModelLimits()
         self._process = _Process(self.limits)
         self._finalizer = weakref.finalize(self, self._process.cleanup)
         self.failure: CheckFailed | None = None  # once the process is gone, every request fails so
+        self.failed_model: int | None = None  # the model whose request it was (None: a load)
 
     def close(self) -> None:
         self._finalizer()
@@ -220,6 +230,7 @@ class ModelHost:
             timer.join()  # expire() must not still be killing while close() removes the cgroup
         if frame is None or expired.is_set():
             self.failure = self._why_gone(what, seconds if expired.is_set() else None)
+            self.failed_model = header.get("model")
             self.close()
             raise self.failure
         reply, data = frame
@@ -272,7 +283,7 @@ class LayerView:
     kind: str
     units: int | None
     index: int
-    host: ModelHost
+    model: ModelView
     has_activation: bool
 
     @property
@@ -284,25 +295,35 @@ class LayerView:
         def run(x: np.ndarray) -> np.ndarray:
             x = np.asarray(x)
             what = f"layer {self.index}'s activation on {describe_input(x)}"
-            return self.host.request({"op": "activation", "layer": self.index}, x, what)["array"]
+            return self.model.request({"op": "activation", "layer": self.index}, x, what)["array"]
 
         return run
 
 
 class ModelView:
-    """A student's model loaded in its own process (see the module docstring), as the checks use it."""
+    """A student's model loaded in a process of its own (see the module docstring), as the checks use it."""
 
-    def __init__(self, data: bytes, limits: ModelLimits | None = None, host: ModelHost | None = None) -> None:
-        """Load the ``.keras`` file's bytes in ``host`` (a new one unless given).
+    def __init__(
+        self,
+        data: bytes,
+        limits: ModelLimits | None = None,
+        hosts: Callable[[], ModelHost] | None = None,
+    ) -> None:
+        """Load the ``.keras`` file's bytes in the host ``hosts()`` gives (a new one of its own unless
+        given).
 
         CheckFailed ``model_not_loadable`` when Keras refuses the file in safe mode.
         """
-        self.host = host or ModelHost(limits)
+        self._data = data
+        self._hosts = hosts
+        self.host = hosts() if hosts else ModelHost(limits)
         try:
             reply = self.host.request({"op": "load"}, data, "loading the model")
         except ModelRaised as refused:
-            self.host.close()
+            if hosts is None:
+                self.host.close()
             raise CheckFailed("model_not_loadable", detail=refused.fields["detail"][:300]) from None
+        self.number = reply.get("model")
         facts = reply.get("facts") if isinstance(reply.get("facts"), dict) else {}
         self.built = bool(facts.get("built"))
         self.input_shape = _as_tuple(facts.get("input_shape"))
@@ -314,12 +335,20 @@ class ModelView:
                 kind=str(layer.get("kind")),
                 units=layer.get("units") if isinstance(layer.get("units"), int) else None,
                 index=index,
-                host=self.host,
+                model=self,
                 has_activation=bool(layer.get("has_activation")),
             )
             for index, layer in enumerate(facts.get("layers") or [])
             if isinstance(layer, dict)
         ]
+
+    def request(self, header: dict[str, Any], payload: np.ndarray | None, what: str) -> dict[str, Any]:
+        """A request about this model; if another model's request killed the shared process, this
+        model is first loaded again in a new one."""
+        if self.host.failure is not None and self._hosts and self.host.failed_model != self.number:
+            self.host = self._hosts()
+            self.number = self.host.request({"op": "load"}, self._data, "loading the model").get("model")
+        return self.host.request({**header, "model": self.number}, payload, what)
 
     def count_params(self) -> int:
         """The number of weights (ValueError for a model never built, as Keras says)."""
@@ -330,12 +359,14 @@ class ModelView:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """``model.predict(x, verbose=0)``, run in the model's process."""
         x = np.asarray(x)
-        return self.host.request({"op": "predict"}, x, f"model.predict on {describe_input(x)}")["array"]
+        return self.request({"op": "predict"}, x, f"model.predict on {describe_input(x)}")["array"]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """``np.asarray(model(x))``, run in the model's process."""
         x = np.asarray(x)
-        return self.host.request({"op": "call"}, x, f"model(x) on {describe_input(x)}")["array"]
+        return self.request({"op": "call"}, x, f"model(x) on {describe_input(x)}")["array"]
 
     def close(self) -> None:
-        self.host.close()
+        """End its process, unless it is shared (that one ends with the check run)."""
+        if self._hosts is None:
+            self.host.close()

@@ -1,4 +1,4 @@
-"""The process that loads and runs one student's saved model for the grader (``-m autograder.model_runner``).
+"""The process that loads and runs a student's saved models for the grader (``-m autograder.model_runner``).
 
 A model of built-in layers runs no student code, but it can still ask for tens of GB per call
 (an ``UpSampling2D`` chain has no weights) or compute for hours. So the grader never runs it in
@@ -6,8 +6,10 @@ its own process: :mod:`autograder.model_host` starts this one, confined and with
 talks to it over stdin/stdout in frames of one JSON line and an optional ``.npy`` payload
 (``np.save``/``np.load`` with ``allow_pickle=False`` on both sides: no pickle crosses).
 
-Requests: ``load`` (the ``.keras`` file's bytes; the reply is the facts the checks read),
-``predict`` and ``call`` (an input array), ``activation`` (a layer's activation on an array).
+Requests: ``load`` (the ``.keras`` file's bytes; the reply is the model's number and the facts the
+checks read), ``predict`` and ``call`` (that number and an input array), ``activation`` (a layer's
+activation on an array). One process holds every model of one notebook's checks: TensorFlow is
+imported once, not once per model.
 """
 
 from __future__ import annotations
@@ -69,7 +71,9 @@ def load_array(payload: bytes) -> np.ndarray:
     the bytes it came in (a header may declare any shape: NumPy would allocate it before reading)."""
     stream = io.BytesIO(payload)
     version = np.lib.format.read_magic(stream)
-    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    read_header = (
+        np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    )
     shape, _, dtype = read_header(stream)
     if dtype.hasobject:
         raise ValueError("object arrays are refused")
@@ -133,10 +137,10 @@ def answer(model: Any, header: dict[str, Any], payload: bytes) -> np.ndarray:
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
-    """Answer requests until stdin closes; the first must be ``load``."""
+    """Answer requests until stdin closes; a model is named by the number its ``load`` answered."""
     import keras
 
-    model = None
+    models: dict[int, Any] = {}
     while (frame := read_frame(requests)) is not None:
         header, payload = frame
         try:
@@ -148,11 +152,13 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                     path, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
                 )
                 os.unlink(path)
-                write_frame(replies, {"ok": True, "facts": facts(model)})
-            elif model is None:
-                raise ValueError("no model loaded")
+                number = len(models) + 1
+                models[number] = model
+                write_frame(replies, {"ok": True, "model": number, "facts": facts(model)})
+            elif header.get("model") not in models:
+                raise ValueError("no such model loaded")
             else:
-                write_frame(replies, {"ok": True}, answer(model, header, payload))
+                write_frame(replies, {"ok": True}, answer(models[header["model"]], header, payload))
         except Exception as error:  # noqa: BLE001 (whatever the model raises, the grader is told)
             write_frame(replies, {"ok": False, "error": type(error).__name__, "message": str(error)[:500]})
 

@@ -6,8 +6,8 @@ Instead the kernel saves the model (``model.save``) into its own working directo
 the grader reads the file (size-capped, its archive headers checked before anything is
 unpacked) and loads it with Keras's ``safe_mode`` and ``compile=False``: only built-in
 layers, no Python code (Lambda layers, custom classes) is run on load. Loading and every
-``predict`` happen in a confined process of the model's own (``autograder.model_host``),
-so a model that asks for too much memory or time costs only the check that ran it.
+``predict`` happen in a confined process (``autograder.model_host``), one for a notebook's
+checks, so a model that asks for too much memory or time costs only the checks that run it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from autograder.checks import CheckFailed
 from autograder.codec import Handle
 from autograder.intake import read_regular_file
-from autograder.model_host import ModelHost, ModelView
+from autograder.model_host import ModelHost, ModelLimits, ModelView
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024
@@ -76,19 +76,28 @@ def read_model_config(path: Path | BinaryIO) -> Any:
         return json.loads(archive.read(config))
 
 
+_host: ModelHost | None = None  # the check run's (one notebook's) model process
+
+
+def model_host(limits: ModelLimits | None) -> ModelHost:
+    """The process this check run's models are loaded in: one for all of them, and a new one
+    once a model broke it (each notebook's checks run in a process of their own, so no other
+    notebook's model is ever in it)."""
+    global _host
+    if _host is None or _host.failure is not None:
+        _host = ModelHost(limits)
+    return _host
+
+
 def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
-    """The student's model loaded in a confined process of its own (``autograder.model_host``),
+    """The student's model loaded in the confined process of the check run (``autograder.model_host``),
     or CheckFailed saying why not."""
     if student.work_dir is None:
         raise CheckFailed("model_not_loadable", detail="the grader did not pass the kernel's directory")
     # Started first: its Python imports TensorFlow while the kernel saves the model.
-    host = ModelHost(student.model_limits)
-    try:
-        data, config = _saved_file(student, model)
-        view = ModelView(data, host=host)
-    except BaseException:
-        host.close()
-        raise
+    model_host(student.model_limits)
+    data, config = _saved_file(student, model)
+    view = ModelView(data, hosts=lambda: model_host(student.model_limits))
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     return SavedModel(view, compile_config if isinstance(compile_config, dict) else {})
 

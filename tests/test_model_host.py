@@ -17,7 +17,7 @@ import pytest
 
 from autograder import feedback
 from autograder.checks import CheckFailed
-from autograder.model_host import ModelLimits, ModelView
+from autograder.model_host import ModelHost, ModelLimits, ModelView
 
 IMAGES = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
 
@@ -125,6 +125,37 @@ def test_a_weightless_model_asking_for_tens_of_gb_costs_only_its_own_check(tmp_p
         assert honest.predict(IMAGES).shape == (4, 10)
     finally:
         honest.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the cgroup needs root")
+def test_models_share_a_process_and_one_that_kills_it_costs_only_its_own_checks(tmp_path):
+    """A notebook's models are loaded in one process (TensorFlow imported once); when one kills it,
+    the others are loaded again in a new one and answer as before."""
+    limits = ModelLimits(memory_bytes=1 << 30, address_space_bytes=64 << 30)  # the cgroup kills
+    hosts: list[ModelHost] = []
+
+    def host() -> ModelHost:
+        if not hosts or hosts[-1].failure is not None:
+            hosts.append(ModelHost(limits))
+        return hosts[-1]
+
+    honest_model = small_cnn()
+    expected = honest_model.predict(IMAGES, verbose=0)
+    try:
+        honest = ModelView(saved(honest_model, tmp_path), hosts=host)
+        bomb = ModelView(saved(memory_bomb(), tmp_path), hosts=host)
+        assert honest.host is bomb.host and len(hosts) == 1 and honest.number != bomb.number
+        np.testing.assert_array_equal(honest.predict(IMAGES), expected)
+        with pytest.raises(CheckFailed) as failed:
+            bomb.predict(IMAGES)
+        assert failed.value.key == "model_out_of_memory", failed.value.fields
+        with pytest.raises(CheckFailed):  # the bomb's own later checks fail the same way
+            bomb.predict(IMAGES[:1])
+        np.testing.assert_array_equal(honest.predict(IMAGES), expected)  # loaded again, elsewhere
+        assert len(hosts) == 2 and honest.host is hosts[1]
+    finally:
+        for each in hosts:
+            each.close()
 
 
 def test_a_model_that_computes_for_minutes_is_stopped_at_the_wall_time_limit(tmp_path):

@@ -131,13 +131,14 @@ class JudgeExecute(Execute):
         self._output_bytes: dict[int, int] = {}
         self._notebook_output_bytes = 0
         started = time.monotonic()
-        seconds = {"cells": 0.0, "checks": 0.0}
+        seconds = {"kernel_start": 0.0, "cells": 0.0, "checks": 0.0}
         try:
             if "submission_problem" in intake:  # nothing of the student's to run
                 raise SubmissionUnusable(failure_lines(intake["submission_problem"], self.feedback_languages))
             self._protect_course_once()
             with contextlib.ExitStack() as kernel:
                 self._start_kernel(kernel)
+                seconds["kernel_start"] = time.monotonic() - started
                 self._run_student_cells()
                 seconds["cells"] = time.monotonic() - started
                 results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
@@ -160,6 +161,7 @@ class JudgeExecute(Execute):
         # How grading went, for class reports: time spent, kernel restarts, a run-wide problem.
         nb.metadata["autograder"] = intake | {
             "seconds": round(time.monotonic() - started, 2),
+            "seconds_kernel_start": round(seconds["kernel_start"], 2),  # part of seconds_cells
             "seconds_cells": round(seconds["cells"], 2),
             "seconds_checks": round(seconds["checks"], 2),
             "restarts": self._restarts,
