@@ -442,7 +442,19 @@ MACHINE_DEPENDENT_CELL_ERRORS = frozenset(
     }
 )
 MACHINE_DEPENDENT_FAILURES = frozenset(
-    {"timed_out", "kernel_gone", "not_finished", "grader_error", "model_not_loadable"}
+    {
+        "timed_out",
+        "kernel_gone",
+        "not_finished",
+        "grader_error",
+        "model_not_loadable",
+        # A model process's limits: a loaded machine (or, shared with the notebook's other models,
+        # their memory) can decide them.
+        "model_out_of_memory",
+        "model_time_limit",
+        "model_cpu_limit",
+        "model_process_died",
+    }
 )
 
 
@@ -451,7 +463,8 @@ def cacheable(judged: nbformat.NotebookNode) -> bool:
 
     Not kept: a run-wide problem (a grader error, the hidden checks' time limit, a file that is not a
     notebook), a kernel restart, a cell stopped by a time or memory limit, and a check failed by a
-    call's time-out, a dead kernel, the grader or a model that could not be saved."""
+    call's time-out, a dead kernel, the grader, a model that could not be saved or a model process
+    stopped by a limit."""
     facts = judged.metadata.get("autograder", {})
     if facts.get("problem") or facts.get("restarts"):
         return False

@@ -2,29 +2,34 @@
 
 Starting ``python -m pytest`` for every notebook paid about a second each time importing
 pytest, hypothesis, numpy and the judge's plugin again. Here a small fork server per grading
-process (``python -m autograder.check_runner``) imports them once and never runs a check
+thread (``python -m autograder.check_runner``) imports them once and never runs a check
 itself; each notebook's checks run in a child forked from it: a process of their own as
-before, with none of another notebook's state, killed when they run past their time.
-TensorFlow is never imported in the server (it does not survive a fork): a check that runs
-a saved model does so in a process of its own (:mod:`autograder.model_host`).
+before, with none of another notebook's state, killed by the server (its parent, so the pid
+cannot have been reused) when they run past their time. TensorFlow is never imported in the
+server (it does not survive a fork): a check that runs a saved model does so in a process of
+its own (:mod:`autograder.model_host`).
 
 The server and the grader speak JSON lines over the server's stdin and stdout, one check
-run at a time: the grader sends a request, the server answers with the child's pid and,
-when the child ends, with its exit code.
+run at a time: a request carries an id, and its one reply (the child's exit code, whether it
+was killed for time, the signal that ended it) carries the same id. A server that does not
+answer in time, answers out of turn or dies is killed with everything it started, and the
+notebook is left ungraded (:class:`CheckServerUnavailable`), never scored.
 """
 
 from __future__ import annotations
 
-import atexit
 import gc
 import importlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,90 +45,124 @@ PRELOADED = (
     "autograder.static",
     "autograder.feedback",
 )
+# How long past the checks' own limit the server may take to say how they ended.
+SERVER_GRACE_SECONDS = 60.0
+
+
+class CheckServerUnavailable(Exception):
+    """The checks could not be run (the server died, hung or answered out of turn): nothing
+    about the notebook is known, so it must be judged again, not scored."""
 
 
 @dataclass(frozen=True)
 class CheckRun:
-    """How one run of the checks ended: pytest's exit code (None if it ran past its time or was
-    killed) and the end of what it printed."""
+    """How one run of the checks ended: pytest's exit code (None when it did not exit by
+    itself), whether it was killed for running past its time, the signal that ended it, and
+    the end of what it printed."""
 
     exit_code: int | None
+    timed_out: bool
+    signal: int | None
     output: str
 
 
 class CheckServer:
-    """The grader's side: starts the server on first use, and again if it has died."""
+    """The grader's side: starts the server on first use, and again after it failed."""
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
-        self._owner = os.getpid()  # a forked copy of the grader must not share the parent's pipes
-        self._lock = threading.Lock()
+        self._buffer = b""
 
     def run(self, arguments: list[str], cwd: Path, environment: dict[str, str], timeout: float) -> CheckRun:
         """``pytest arguments`` in a forked child, in ``cwd`` with ``environment`` added to its
         ``os.environ`` (PYTHONPATH entries also go first on its ``sys.path``); killed after
         ``timeout`` seconds."""
         log = cwd / "checks.log"
-        request = {"arguments": arguments, "cwd": str(cwd), "environment": environment, "log": str(log)}
-        with self._lock:
-            exit_code = self._ask(request, timeout)
-        output = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-        return CheckRun(exit_code, output)
-
-    def _ask(self, request: dict, timeout: float) -> int | None:
-        server = self._server()
-        assert server.stdin is not None and server.stdout is not None
-        server.stdin.write(json.dumps(request) + "\n")
-        server.stdin.flush()
-        started = json.loads(server.stdout.readline() or "{}")
-        if "pid" not in started:
-            self.close()
-            raise RuntimeError(f"the check server did not start the checks: {started}")
-        timer = threading.Timer(timeout, _kill, (started["pid"],))
-        timer.start()
+        request = {
+            "id": uuid.uuid4().hex,
+            "arguments": arguments,
+            "cwd": str(cwd),
+            "environment": environment,
+            "log": str(log),
+            "timeout": timeout,
+        }
         try:
-            ended = json.loads(server.stdout.readline() or "{}")
-        finally:
-            timer.cancel()
-        if "exit_code" not in ended:
-            self.close()
-            raise RuntimeError("the check server stopped while the checks ran")
-        code = ended["exit_code"]
-        return code if code is not None and code >= 0 else None
+            reply = self._ask(request, time.monotonic() + timeout + SERVER_GRACE_SECONDS)
+        except BaseException:
+            self.close()  # whatever it was doing is abandoned: the next run gets a new server
+            raise
+        output = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+        return CheckRun(reply["exit_code"], bool(reply["timed_out"]), reply["signal"], output)
+
+    def _ask(self, request: dict, deadline: float) -> dict:
+        server = self._server()
+        assert server.stdin is not None
+        server.stdin.write(json.dumps(request).encode() + b"\n")
+        server.stdin.flush()
+        line = self._read_line(server, deadline)
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict) or reply.get("id") != request["id"]:
+            raise CheckServerUnavailable(f"the check server answered out of turn: {line[:200]!r}")
+        return reply
+
+    def _read_line(self, server: subprocess.Popen, deadline: float) -> bytes:
+        assert server.stdout is not None
+        descriptor = server.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise CheckServerUnavailable("the check server did not answer in time")
+            ready, _, _ = select.select([descriptor], [], [], remaining)
+            if ready:
+                chunk = os.read(descriptor, 65536)
+                if not chunk:
+                    raise CheckServerUnavailable(f"the check server stopped (exit {server.poll()})")
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
 
     def _server(self) -> subprocess.Popen:
-        if self._owner != os.getpid():
-            self._process, self._owner = None, os.getpid()
         if self._process is None or self._process.poll() is not None:
+            self.close()
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "autograder.check_runner"],
+                [sys.executable, "-P", "-m", "autograder.check_runner"],  # -P: no "/" on sys.path
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                text=True,
                 cwd="/",
+                start_new_session=True,  # so closing it kills the check run it may still be in
             )
         return self._process
 
     def close(self) -> None:
+        """Kill the server and its check run, if any."""
         if self._process is not None:
-            self._process.kill()
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
             self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                if stream is not None:
+                    stream.close()
             self._process = None
+        self._buffer = b""
 
 
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+_local = threading.local()  # one server per grading thread (and per process: see _server_here)
 
 
-_SERVER = CheckServer()
+def _server_here() -> CheckServer:
+    if getattr(_local, "owner", None) != os.getpid():  # a forked grader must not share the parent's pipes
+        _local.owner, _local.server = os.getpid(), CheckServer()
+    return _local.server
 
 
 def run_checks(arguments: list[str], cwd: Path, environment: dict[str, str], timeout: float) -> CheckRun:
-    """Run the checks with this process's server (see :meth:`CheckServer.run`)."""
-    return _SERVER.run(arguments, cwd, environment, timeout)
+    """Run the checks with this thread's server (see :meth:`CheckServer.run`)."""
+    return _server_here().run(arguments, cwd, environment, timeout)
 
 
 # -- the server's side ------------------------------------------------------------------------
@@ -138,13 +177,32 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
+            os.close(replies.fileno())
             os._exit(_child(request))
-        replies.write(json.dumps({"pid": pid}) + "\n")
-        replies.flush()
+        timed_out = _wait(pid, float(request["timeout"]))
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
-        replies.write(json.dumps({"exit_code": code}) + "\n")
+        reply = {
+            "id": request["id"],
+            "exit_code": code if code >= 0 else None,
+            "signal": -code if code < 0 else None,
+            "timed_out": timed_out,
+        }
+        replies.write(json.dumps(reply) + "\n")
         replies.flush()
+
+
+def _wait(pid: int, timeout: float) -> bool:
+    """Wait for the child ``pid`` to end; kill it after ``timeout`` seconds (True if it was)."""
+    descriptor = os.pidfd_open(pid)
+    try:
+        ready, _, _ = select.select([descriptor], [], [], timeout)
+        if ready:
+            return False
+        signal.pidfd_send_signal(descriptor, signal.SIGKILL)
+        return True
+    finally:
+        os.close(descriptor)
 
 
 def _child(request: dict) -> int:
@@ -154,9 +212,11 @@ def _child(request: dict) -> int:
 
         stdin = os.open(os.devnull, os.O_RDONLY)
         os.dup2(stdin, 0)
+        os.close(stdin)
         log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(log, 1)
         os.dup2(log, 2)
+        os.close(log)
         os.chdir(request["cwd"])
         environment = request["environment"]
         os.environ.update(environment)
@@ -164,7 +224,6 @@ def _child(request: dict) -> int:
         sys.path[:0] = entries
         sys.dont_write_bytecode = environment.get("PYTHONDONTWRITEBYTECODE") == "1"
         code = int(pytest.main(request["arguments"]))
-        atexit._run_exitfuncs()  # as a process ending normally does (model processes are cleaned up)
         sys.stdout.flush()
         sys.stderr.flush()
         return code

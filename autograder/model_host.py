@@ -38,7 +38,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -198,6 +198,15 @@ class ModelHost:
         self._finalizer = weakref.finalize(self, self._process.cleanup)
         self.failure: CheckFailed | None = None  # once the process is gone, every request fails so
         self.failed_model: int | None = None  # the model whose request it was (None: a load)
+        self.loaded: set[int] = set()  # the models it holds, by number
+        self._forgotten: list[int] = []  # models no view uses any more, unloaded before the next request
+
+    def forget(self, number: int) -> None:
+        """Unload model ``number`` before the next request (safe to call from a finalizer: it sends
+        nothing itself, so it cannot cut into a request under way)."""
+        if number in self.loaded:
+            self.loaded.discard(number)
+            self._forgotten.append(number)
 
     def close(self) -> None:
         self._finalizer()
@@ -211,6 +220,9 @@ class ModelHost:
         """
         if self.failure is not None:
             raise self.failure
+        if self._forgotten:
+            forgotten, self._forgotten = self._forgotten, []
+            self.request({"op": "unload", "models": forgotten}, None, "unloading models")
         seconds = self.limits.load_seconds if header.get("op") == "load" else self.limits.call_seconds
         expired = threading.Event()
 
@@ -239,6 +251,8 @@ class ModelHost:
             if error in OUT_OF_MEMORY_ERRORS:
                 raise CheckFailed("model_out_of_memory", what=what, limit=gibibytes(self.limits.memory_bytes))
             raise ModelRaised(error, message, what)
+        if header.get("op") == "load" and isinstance(reply.get("model"), int):
+            self.loaded.add(reply["model"])
         if reply.get("length"):
             try:
                 reply["array"] = load_array(data)
@@ -307,23 +321,27 @@ class ModelView:
         self,
         data: bytes,
         limits: ModelLimits | None = None,
-        hosts: Callable[[], ModelHost] | None = None,
+        hosts: Callable[..., ModelHost] | None = None,
     ) -> None:
-        """Load the ``.keras`` file's bytes in the host ``hosts()`` gives (a new one of its own unless
-        given).
+        """Load the ``.keras`` file's bytes in the shared host ``hosts()`` gives (``hosts(alone=True)``:
+        a new one of its own), or, without ``hosts``, in a host of its own.
 
         CheckFailed ``model_not_loadable`` when Keras refuses the file in safe mode.
         """
-        self._data = data
         self._hosts = hosts
+        self._failure: CheckFailed | None = None  # a reload failed: every later request fails so
+        self._alone = False  # judged again in a process of its own after the shared one died
+        self._saved: IO[bytes] | None = None  # the file's bytes, for a reload (on disk, not in memory)
+        if hosts is not None:
+            self._saved = tempfile.TemporaryFile()
+            self._saved.write(data)
         self.host = hosts() if hosts else ModelHost(limits)
         try:
-            reply = self.host.request({"op": "load"}, data, "loading the model")
+            reply = self._load(data)
         except ModelRaised as refused:
             if hosts is None:
                 self.host.close()
             raise CheckFailed("model_not_loadable", detail=refused.fields["detail"][:300]) from None
-        self.number = reply.get("model")
         facts = reply.get("facts") if isinstance(reply.get("facts"), dict) else {}
         self.built = bool(facts.get("built"))
         self.input_shape = _as_tuple(facts.get("input_shape"))
@@ -342,12 +360,42 @@ class ModelView:
             if isinstance(layer, dict)
         ]
 
+    def _load(self, data: bytes) -> dict[str, Any]:
+        reply = self.host.request({"op": "load"}, data, "loading the model")
+        self.number = reply.get("model")
+        if self._hosts is not None and isinstance(self.number, int):
+            weakref.finalize(self, self.host.forget, self.number)
+        return reply
+
+    def _move(self, host: ModelHost) -> None:
+        """Load this model again in ``host``; if that fails, every later request fails the same way."""
+        assert self._saved is not None
+        self.host = host
+        self._saved.seek(0)
+        try:
+            self._load(self._saved.read())
+        except CheckFailed as failure:
+            self._failure = failure
+            raise
+
     def request(self, header: dict[str, Any], payload: np.ndarray | None, what: str) -> dict[str, Any]:
-        """A request about this model; if another model's request killed the shared process, this
-        model is first loaded again in a new one."""
-        if self.host.failure is not None and self._hosts and self.host.failed_model != self.number:
-            self.host = self._hosts()
-            self.number = self.host.request({"op": "load"}, self._data, "loading the model").get("model")
+        """A request about this model. In a shared process: when another model's request killed it,
+        this model is loaded again in a new one first; when this model's request killed it while it
+        held other models too, the request is tried once more in a process of its own (the limits
+        were shared), and only a failure there is this model's."""
+        if self._failure is not None:
+            raise self._failure
+        if self._hosts and self.host.failure is not None and self.host.failed_model != self.number:
+            self._move(self._hosts())
+        shared_with = len(self.host.loaded) - 1
+        try:
+            return self.host.request({**header, "model": self.number}, payload, what)
+        except CheckFailed:
+            died_here = self.host.failure is not None and self.host.failed_model == self.number
+            if not (self._hosts and died_here and shared_with > 0 and not self._alone):
+                raise
+        self._alone = True
+        self._move(self._hosts(alone=True))
         return self.host.request({**header, "model": self.number}, payload, what)
 
     def count_params(self) -> int:

@@ -8,12 +8,13 @@ talks to it over stdin/stdout in frames of one JSON line and an optional ``.npy`
 
 Requests: ``load`` (the ``.keras`` file's bytes; the reply is the model's number and the facts the
 checks read), ``predict`` and ``call`` (that number and an input array), ``activation`` (a layer's
-activation on an array). One process holds every model of one notebook's checks: TensorFlow is
-imported once, not once per model.
+activation on an array), ``unload`` (numbers no check uses any more). One process holds the models
+of one notebook's checks: TensorFlow is imported once, not once per model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -146,15 +147,22 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
         try:
             if header.get("op") == "load":
                 path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "model.keras")
-                with open(path, "wb") as file:
-                    file.write(payload)
-                model = keras.models.load_model(
-                    path, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
-                )
-                os.unlink(path)
+                try:
+                    with open(path, "wb") as file:
+                        file.write(payload)
+                    model = keras.models.load_model(
+                        path, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
+                    )
+                finally:  # a refused file must not stay in the memory-backed /tmp
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
                 number = len(models) + 1
                 models[number] = model
                 write_frame(replies, {"ok": True, "model": number, "facts": facts(model)})
+            elif header.get("op") == "unload":
+                for number in header.get("models") or []:
+                    models.pop(number, None)
+                write_frame(replies, {"ok": True})
             elif header.get("model") not in models:
                 raise ValueError("no such model loaded")
             else:

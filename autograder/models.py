@@ -13,6 +13,7 @@ checks, so a model that asks for too much memory or time costs only the checks t
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import uuid
@@ -24,7 +25,7 @@ from typing import Any, BinaryIO
 from autograder.checks import CheckFailed
 from autograder.codec import Handle
 from autograder.intake import read_regular_file
-from autograder.model_host import ModelHost, ModelLimits, ModelView
+from autograder.model_host import ModelHost, ModelView
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024
@@ -76,17 +77,18 @@ def read_model_config(path: Path | BinaryIO) -> Any:
         return json.loads(archive.read(config))
 
 
-_host: ModelHost | None = None  # the check run's (one notebook's) model process
-
-
-def model_host(limits: ModelLimits | None) -> ModelHost:
-    """The process this check run's models are loaded in: one for all of them, and a new one
-    once a model broke it (each notebook's checks run in a process of their own, so no other
-    notebook's model is ever in it)."""
-    global _host
-    if _host is None or _host.failure is not None:
-        _host = ModelHost(limits)
-    return _host
+def model_host(student: StudentKernel, alone: bool = False) -> ModelHost:
+    """The process this check run's models are loaded in: one for all of them, and a new one once
+    a model broke it; with ``alone``, a new one for a single model. Each notebook's checks run in a
+    process of their own, so no other notebook's model is ever in it; the ``student`` fixture
+    closes them all when the checks end."""
+    if alone or student.model_host is None or student.model_host.failure is not None:
+        host = ModelHost(student.model_limits)
+        student.model_hosts.append(host)
+        if alone:
+            return host
+        student.model_host = host
+    return student.model_host
 
 
 def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
@@ -95,9 +97,9 @@ def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
     if student.work_dir is None:
         raise CheckFailed("model_not_loadable", detail="the grader did not pass the kernel's directory")
     # Started first: its Python imports TensorFlow while the kernel saves the model.
-    model_host(student.model_limits)
+    model_host(student)
     data, config = _saved_file(student, model)
-    view = ModelView(data, hosts=lambda: model_host(student.model_limits))
+    view = ModelView(data, hosts=functools.partial(model_host, student))
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     return SavedModel(view, compile_config if isinstance(compile_config, dict) else {})
 

@@ -25,7 +25,7 @@ from autograder.codec import Handle
 from autograder.probe import TARGET
 
 if TYPE_CHECKING:
-    from autograder.model_host import ModelLimits
+    from autograder.model_host import ModelHost, ModelLimits
 
 
 class StudentProblem(Exception):
@@ -101,10 +101,14 @@ class StudentKernel:
         self.call_timeout = call_timeout
         self.work_dir = Path(work_dir) if work_dir else None  # where the kernel can save files for checks
         self.model_limits = model_limits  # how the models it saves are run (autograder.model_host)
+        self.model_host: ModelHost | None = None  # the process they run in (autograder.models.model_host)
+        self.model_hosts: list[ModelHost] = []  # every one started for it, closed with it
         self.gone_reason: str | None = None
         self.timed_out: set[str] = set()  # what ran out of time once is not waited for again
 
     def close(self) -> None:
+        for host in self.model_hosts:
+            host.close()
         self.client.stop_channels()
 
     def _alive(self) -> bool:

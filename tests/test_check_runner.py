@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.check_runner import CheckServer
+import pytest
+
+from autograder.check_runner import CheckServer, CheckServerUnavailable
 
 ENVIRONMENT = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
@@ -46,7 +48,7 @@ def test_a_run_past_its_time_is_killed_and_the_next_run_is_served(tmp_path):
         hung = server.run(
             checks(tmp_path, "import time\ndef test_hang():\n    time.sleep(600)\n"), tmp_path, ENVIRONMENT, 2
         )
-        assert hung.exit_code is None
+        assert hung.exit_code is None and hung.timed_out
         after = server.run(checks(tmp_path, "def test_ok():\n    pass\n"), tmp_path, ENVIRONMENT, 60)
         assert after.exit_code == 0, after.output
     finally:
@@ -96,5 +98,21 @@ def test_a_dead_server_is_started_again(tmp_path):
             server.run(checks(tmp_path, "def test_ok():\n    pass\n"), tmp_path, ENVIRONMENT, 60).exit_code
             == 0
         )
+    finally:
+        server.close()
+
+
+def test_a_run_that_dies_is_not_a_time_out_and_a_server_that_dies_leaves_the_notebook_ungraded(tmp_path):
+    server = CheckServer()
+    try:
+        killed = "import os, signal\ndef test_die():\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+        died = server.run(checks(tmp_path, killed), tmp_path, ENVIRONMENT, 60)
+        assert died.exit_code is None and not died.timed_out and died.signal == 9
+        # The checks kill the server itself (its pid is their parent's): no verdict, an exception.
+        parent = "import os, signal, time\ndef test_kill_server():\n    os.kill(os.getppid(), signal.SIGKILL)\n    time.sleep(5)\n"
+        with pytest.raises(CheckServerUnavailable):
+            server.run(checks(tmp_path, parent), tmp_path, ENVIRONMENT, 60)
+        after = server.run(checks(tmp_path, "def test_ok():\n    pass\n"), tmp_path, ENVIRONMENT, 60)
+        assert after.exit_code == 0, after.output
     finally:
         server.close()

@@ -112,6 +112,10 @@ def test_only_verdicts_that_depend_on_the_notebook_alone_are_cached():
         "grader_error": False,
         "model_not_loadable": False,
         "not_finished": False,
+        "model_out_of_memory": False,
+        "model_time_limit": False,
+        "model_cpu_limit": False,
+        "model_process_died": False,
     }
     for key, kept in failures.items():
         judged = notebook("x = 1")

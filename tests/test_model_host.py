@@ -129,33 +129,41 @@ def test_a_weightless_model_asking_for_tens_of_gb_costs_only_its_own_check(tmp_p
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the cgroup needs root")
 def test_models_share_a_process_and_one_that_kills_it_costs_only_its_own_checks(tmp_path):
-    """A notebook's models are loaded in one process (TensorFlow imported once); when one kills it,
-    the others are loaded again in a new one and answer as before."""
+    """A notebook's models are loaded in one process (TensorFlow imported once). The model that
+    kills it is tried once more in a process of its own (the limits were shared) and fails there
+    too; the others are loaded again in a new shared process and answer as before."""
     limits = ModelLimits(memory_bytes=1 << 30, address_space_bytes=64 << 30)  # the cgroup kills
-    hosts: list[ModelHost] = []
+    shared: list[ModelHost] = []
+    alone: list[ModelHost] = []
 
-    def host() -> ModelHost:
-        if not hosts or hosts[-1].failure is not None:
-            hosts.append(ModelHost(limits))
-        return hosts[-1]
+    def hosts(alone_: bool = False) -> ModelHost:
+        if alone_:
+            alone.append(ModelHost(limits))
+            return alone[-1]
+        if not shared or shared[-1].failure is not None:
+            shared.append(ModelHost(limits))
+        return shared[-1]
 
     honest_model = small_cnn()
     expected = honest_model.predict(IMAGES, verbose=0)
     try:
-        honest = ModelView(saved(honest_model, tmp_path), hosts=host)
-        bomb = ModelView(saved(memory_bomb(), tmp_path), hosts=host)
-        assert honest.host is bomb.host and len(hosts) == 1 and honest.number != bomb.number
+        honest = ModelView(saved(honest_model, tmp_path), hosts=lambda alone=False: hosts(alone))
+        bomb = ModelView(saved(memory_bomb(), tmp_path), hosts=lambda alone=False: hosts(alone))
+        assert honest.host is bomb.host and len(shared) == 1 and honest.number != bomb.number
         np.testing.assert_array_equal(honest.predict(IMAGES), expected)
         with pytest.raises(CheckFailed) as failed:
             bomb.predict(IMAGES)
         assert failed.value.key == "model_out_of_memory", failed.value.fields
-        with pytest.raises(CheckFailed):  # the bomb's own later checks fail the same way
+        assert len(alone) == 1 and bomb.host is alone[0]  # failed again on its own: its own fault
+        with pytest.raises(CheckFailed):  # the bomb's later checks fail the same way, at once
             bomb.predict(IMAGES[:1])
+        assert len(alone) == 1
         np.testing.assert_array_equal(honest.predict(IMAGES), expected)  # loaded again, elsewhere
-        assert len(hosts) == 2 and honest.host is hosts[1]
+        assert len(shared) == 2 and honest.host is shared[1] and honest.host.loaded == {honest.number}
+        del bomb
     finally:
-        for each in hosts:
-            each.close()
+        for host in shared + alone:
+            host.close()
 
 
 def test_a_model_that_computes_for_minutes_is_stopped_at_the_wall_time_limit(tmp_path):
@@ -209,7 +217,9 @@ def test_the_model_runs_as_a_pool_user_without_network_in_its_own_cgroup(tmp_pat
         uid = int(status["Uid"].split()[0])
         assert uid == process.claimed[0] and uid >= 64000 and status["NoNewPrivs"].strip() == "1"
         for namespace in ("net", "pid", "mnt", "ipc"):
-            assert os.readlink(f"/proc/{python[0]}/ns/{namespace}") != os.readlink(f"/proc/self/ns/{namespace}")
+            assert os.readlink(f"/proc/{python[0]}/ns/{namespace}") != os.readlink(
+                f"/proc/self/ns/{namespace}"
+            )
     finally:
         view.close()
     assert not process.cgroup and not any(Path(f"/proc/{pid}").exists() for pid in python)

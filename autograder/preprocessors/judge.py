@@ -27,7 +27,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Int, List, Unicode, default
 
 from autograder import feedback
-from autograder.check_runner import run_checks
+from autograder.check_runner import CheckServerUnavailable, run_checks
 from autograder.model_host import ModelLimits
 from autograder.sandbox import (
     SandboxedKernelManager,
@@ -40,7 +40,8 @@ from autograder.verdict import failure_lines, is_test_cell, read_results, score_
 
 
 class KernelUnavailable(Exception):
-    """The student's kernel could not be started: the notebook is not graded this time."""
+    """The student's kernel could not be started, or its checks could not be run: the notebook is not
+    graded this time."""
 
 
 class SubmissionUnusable(Exception):
@@ -85,12 +86,12 @@ class JudgeExecute(Execute):
         "judge's verdicts stay).",
     ).tag(config=True)
     model_memory_limit = Unicode(
-        "2G", help="Memory of the process that loads and runs one saved student model (cgroup), all of it."
+        "2G", help="Memory of the process that loads and runs a notebook's saved models (cgroup), all of it."
     ).tag(config=True)
     model_address_space_limit = Unicode(
-        "4G", help="Address space of each process running a saved model (prlimit --as; TensorFlow needs ~3G)."
+        "4G", help="Address space of each process running saved models (prlimit --as; TensorFlow needs ~3G)."
     ).tag(config=True)
-    model_cpu_limit = Int(600, help="CPU seconds the process running one saved model may use.").tag(
+    model_cpu_limit = Int(600, help="CPU seconds the process running a notebook's saved models may use.").tag(
         config=True
     )
     model_call_timeout = Float(
@@ -101,7 +102,7 @@ class JudgeExecute(Execute):
     )
 
     _course_protected = False
-    _sandbox_checked = False  # preflight passed once in this process: later kernels just start
+    _sandbox_checked: set[tuple] = set()  # sandbox settings whose preflight passed in this process
 
     @default("store_widget_state")
     def _no_widget_state(self) -> bool:
@@ -178,11 +179,12 @@ class JudgeExecute(Execute):
         """
         try:
             self.km = self.create_kernel_manager()
-            if not JudgeExecute._sandbox_checked:  # a worker may not have run the batch-wide hook
+            settings = (self.km.sandboxed, self.km.kernel_uid, self.km.uid_pool_size, self.km.memory_limit)
+            if settings not in JudgeExecute._sandbox_checked:  # a worker may not have run the batch hook
                 reason = self.km.preflight()
                 if reason:
                     raise RuntimeError(reason)
-                JudgeExecute._sandbox_checked = True
+                JudgeExecute._sandbox_checked.add(settings)
             stack.enter_context(self.setup_kernel())
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -374,6 +376,8 @@ class JudgeExecute(Execute):
                 "--judge-code", str(code_file),
                 "--judge-workdir", str(self.km.work_dir),
                 "--judge-model-limits", self._model_limits().to_json(),
+                # The plugins are imported before pytest starts (autograder.check_runner): not rewritten.
+                "-W", "ignore::pytest.PytestAssertRewriteWarning",
             ] + (["--judge-pid", str(pid)] if pid else [])  # fmt: skip
             # The course's solutions/ first; a PYTHONPATH the grader was started with stays after it, so
             # the checks (and the model processes they start) run the same autograder package as the grader.
@@ -384,17 +388,21 @@ class JudgeExecute(Execute):
                 "PYTHONDONTWRITEBYTECODE": "1",
                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             }
-            run = run_checks(arguments, Path(scratch), environment, self.checks_timeout)
+            try:
+                run = run_checks(arguments, Path(scratch), environment, self.checks_timeout)
+            except CheckServerUnavailable as error:  # nothing is known about the notebook: judge it again
+                raise KernelUnavailable(f"the hidden checks could not run: {error}"[:500]) from error
             problem = ""
-            if run.exit_code is None:
+            if run.timed_out:
                 problem = feedback.message(
                     "grader_error",
                     self.feedback_languages,
                     detail=f"hidden checks ran past {self.checks_timeout} s",
                 )
             elif run.exit_code not in (0, 1):
-                self.log.error("Hidden checks exited with %s:\n%s", run.exit_code, run.output)
+                how = f"signal {run.signal}" if run.signal else f"code {run.exit_code}"
+                self.log.error("Hidden checks ended with %s:\n%s", how, run.output)
                 problem = feedback.message(
-                    "grader_error", self.feedback_languages, detail=f"checks exited with code {run.exit_code}"
+                    "grader_error", self.feedback_languages, detail=f"checks ended with {how}"
                 )
             return read_results(results_file), problem
