@@ -1,4 +1,4 @@
-"""Grading a whole class: stock serial `nbgrader autograde` against `autograder autograde`.
+"""Grading a whole class: plain nbgrader, nbgrader with the judge, and `autograder autograde`.
 
 A synthetic class of N students is made from the test corpora, a realistic mix: reference-like
 (the reference with a comment of the student's own, so not a byte-identical copy), partly
@@ -6,14 +6,17 @@ wrong (the corpus's classic mistakes), blank (the release handed back), tamperin
 files (not JSON, empty) and exact duplicates of earlier students. The same class is graded
 in one run by
 
-* stock nbgrader, serially (the baseline),
-* ``autograder autograde --jobs 2 --no-cache``,
+* plain nbgrader, serially (the baseline): nbgrader 0.9.6's own ``Execute``, the release's
+  visible-check cells run as the graded test cells inside the student's kernel, unsandboxed:
+  what a course on stock nbgrader does, insecure but the speed a TA knows;
+* ``nbgrader autograde`` with the judge (this course's configuration), serially;
+* ``autograder autograde --jobs 2 --no-cache``;
 * ``autograder autograde --dask --jobs 2 --no-cache`` (a local Dask cluster of 2 workers),
 
-and a second class, half of it duplicates, by stock nbgrader and by ``autograder autograde
---jobs 2`` with an empty cache. It prints wall times, their ratios to stock serial time on the
-same class, and whether every gradebook row is identical to stock nbgrader's. Run as root
-(the sandbox needs it), on an otherwise idle machine:
+and a second class, half of it duplicates, by the judge serially and by ``autograder autograde
+--jobs 2`` with an empty cache. It prints wall times, their ratios to the plain baseline (the
+cache rows: to the judge serially on that class), and whether every gradebook row is identical
+to the judge's serial run. Run as root (the sandbox needs it), on an otherwise idle machine:
 
     .venv/bin/python benchmarks/class_grading.py [--assignment activations] [--students 40] [--part all]
 """
@@ -35,7 +38,11 @@ from test_batch import gradebook_rows, sqlite
 
 from autograder.classroom import Classroom
 
-TARGETS = {"jobs 2, no cache": 0.6, "jobs 2, cache, 50% duplicates": 0.35}
+# Issue #19's targets against plain nbgrader (the cache row: against the judge, serially).
+TARGETS = {"nbgrader autograde with the judge, serial": 0.7, "jobs 2, no cache": 0.35,
+           "jobs 2, cache, 50% duplicates": 0.35}  # fmt: skip
+# Stock nbgrader's configuration: its own Execute, in the student's kernel.
+PLAIN_CONFIG = "c = get_config()\nc.CourseDirectory.root = __import__('os').path.dirname(__file__) or '.'\n"
 BENCH_ROOT = Path("/var/lib/autograder/benchmarks")
 
 
@@ -106,31 +113,46 @@ def main() -> None:
     args = parser.parse_args()
     assignment, limits = args.assignment, list(CORPORA[args.assignment].limits)
     bin_dir = Path(sys.executable).parent
-    stock = [str(bin_dir / "nbgrader"), "autograde", assignment, "--force", "--create", *limits]
+    serial = [str(bin_dir / "nbgrader"), "autograde", assignment, "--force", "--create", *limits]
     ours = [str(bin_dir / "autograder"), "autograde", assignment, "--force", *limits]
     shutil.rmtree(BENCH_ROOT, ignore_errors=True)
     rows = []
 
     if args.part in ("all", "parallel"):
-        rows += parallel_runs(stock, ours, assignment, args.students)
+        rows += parallel_runs(serial, ours, assignment, args.students)
     if args.part in ("all", "cache"):
-        rows += cache_runs(stock, ours, assignment, args.students)
+        rows += cache_runs(serial, ours, assignment, args.students)
     print(f"\n{assignment}, {args.students} submissions (2 cores)")
-    print(f"{'run':52} {'seconds':>8} {'ratio':>6} {'target':>7} {'grades identical':>17}")
+    print(f"{'run':60} {'seconds':>8} {'ratio':>6} {'target':>7} {'grades identical':>17}")
     for label, seconds, base, identical in rows:
         target = TARGETS.get(label)
         print(
-            f"{label:52} {seconds:8.1f} {seconds / base:6.2f} {('<= ' + str(target)) if target else '':>7}"
+            f"{label:60} {seconds:8.1f} {seconds / base:6.2f} {('<= ' + str(target)) if target else '':>7}"
             f" {'yes' if identical else 'NO':>17}"
         )
 
 
-def parallel_runs(stock: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
-    """Stock serial, --jobs 2 and a local Dask cluster on a class with 10% duplicates, cache off."""
+def plain_copy(classroom: Classroom, root: Path, assignment: str) -> Classroom:
+    """The same course and submissions, configured as stock nbgrader (no judge, no sandbox)."""
+    shutil.copytree(classroom.root, root, ignore=shutil.ignore_patterns("gradebook.db", "autograded"))
+    plain = Classroom(root)  # (copies the course's configuration: replaced below)
+    (root / "nbgrader_config.py").write_text(PLAIN_CONFIG)
+    plain.nbgrader("generate_assignment", assignment, "--force")
+    return plain
+
+
+def parallel_runs(serial: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
+    """Plain nbgrader, the judge serially, --jobs 2 and a local Dask cluster on a class with 10%
+    duplicates, cache off."""
     mixed = synthetic_class(BENCH_ROOT / "mixed", assignment, students, duplicates=0.1)
-    baseline = timed(stock, mixed)
+    plain = plain_copy(mixed, BENCH_ROOT / "mixed-plain", assignment)
+    baseline = timed([serial[0], "autograde", assignment, "--force", "--create"], plain)
+    judged = timed(serial, mixed)
     expected = gradebook_rows(sqlite(mixed), assignment)
-    rows = [("stock nbgrader autograde, serial", baseline, baseline, True)]
+    rows = [
+        ("plain nbgrader autograde (in-kernel tests), serial", baseline, baseline, True),
+        ("nbgrader autograde with the judge, serial", judged, baseline, True),
+    ]
     for label, extra in (("jobs 2, no cache", ["--jobs", "2", "--no-cache"]),
                          ("local Dask, 2 workers, no cache", ["--dask", "--jobs", "2", "--no-cache"])):  # fmt: skip
         seconds = timed(ours + extra, mixed)
@@ -138,15 +160,15 @@ def parallel_runs(stock: list[str], ours: list[str], assignment: str, students: 
     return rows
 
 
-def cache_runs(stock: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
-    """Stock serial and --jobs 2 with an empty cache on a class that is half duplicates."""
+def cache_runs(serial: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
+    """The judge serially and --jobs 2 with an empty cache on a class that is half duplicates."""
     halves = synthetic_class(BENCH_ROOT / "duplicates", assignment, students, duplicates=0.5)
-    baseline = timed(stock, halves)
+    baseline = timed(serial, halves)
     expected = gradebook_rows(sqlite(halves), assignment)
     seconds = timed(ours + ["--jobs", "2"], halves)
     identical = gradebook_rows(sqlite(halves), assignment) == expected
     return [
-        ("stock nbgrader autograde, serial (50% duplicates)", baseline, baseline, True),
+        ("nbgrader autograde with the judge, serial (50% duplicates)", baseline, baseline, True),
         ("jobs 2, cache, 50% duplicates", seconds, baseline, identical),
     ]
 
