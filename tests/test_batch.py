@@ -53,8 +53,9 @@ STUDENTS = [
 ]
 # Whether the fork bomb's kernel is stopped by its memory cap, its process cap or the cell's time
 # limit depends on the machine's load: its score does not, but the message in its notebook does.
-# The display flood likewise: under heavy load its cell can reach the time limit before the output cap.
-OUTPUTS_DEPEND_ON_LOAD = {"fault_fork_bomb", "fault_display_updates"}
+# The display flood likewise: under heavy load its cell can reach the time limit before the output cap,
+# and the memory bomb before the memory cap (4 GB of pages to touch in 15 s, on two shared cores).
+OUTPUTS_DEPEND_ON_LOAD = {"fault_fork_bomb", "fault_display_updates", "fault_memory_bomb"}
 DUPLICATE = "reference_again"  # hands in exactly what "reference" handed in
 
 
