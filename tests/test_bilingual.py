@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import io
+import pkgutil
 import string
 import textwrap
 
@@ -14,10 +16,11 @@ import nbformat
 import numpy as np
 import pytest
 
+import autograder.visible
 from autograder import bilingual
 from autograder.classroom import SOLUTION_MARKERS, repo_root
 from autograder.visible import activations, convolution
-from autograder.visible.messages import MESSAGES, Text
+from autograder.visible.messages import SHARED, Text
 from solutions.activations import reference as activations_reference
 from solutions.convolution import reference as convolution_reference
 
@@ -141,10 +144,64 @@ def test_code_math_tables_and_quotes_are_not_weighed_as_language():
 
 # ---------------------------------------------------------------- visible-check messages
 
+# Every module of autograder.visible, found as Python finds them (no list kept by hand): the assignments'
+# modules, each with its checks and the table of their texts (TEXTS), and messages.py and report.py.
+VISIBLE_MODULES = {
+    info.name: importlib.import_module(f"autograder.visible.{info.name}")
+    for info in pkgutil.iter_modules(autograder.visible.__path__)
+}
+NOT_ASSIGNMENTS = {"messages", "report"}
+ASSIGNMENTS = sorted(set(VISIBLE_MODULES) - NOT_ASSIGNMENTS)
+# Each table of texts: the shared one (messages.py) and every assignment's own.
+TABLES = {"messages": SHARED, **{name: VISIBLE_MODULES[name].TEXTS for name in ASSIGNMENTS}}
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_every_visible_check_message_has_both_languages(key):
-    assert bilingual.message_problems(*MESSAGES[key]) == []
+
+def test_the_visible_modules_are_found():
+    assert {"activations", "convolution", "messages", "report"} <= set(VISIBLE_MODULES)
+    assert len(ASSIGNMENTS) >= 7
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_assignment_says_its_texts_and_the_shared_ones(name):
+    module = VISIBLE_MODULES[name]
+    assert module.TEXTS and all(isinstance(text, Text) for text in module.TEXTS.values())
+    assert not module.TEXTS.keys() & SHARED.keys()
+    assert module.say.texts == {**SHARED, **module.TEXTS}
+
+
+TABLE_KEYS = [(table, key) for table in TABLES for key in sorted(TABLES[table])]
+
+
+@pytest.mark.parametrize(("table", "key"), TABLE_KEYS, ids=[f"{table}:{key}" for table, key in TABLE_KEYS])
+def test_every_visible_check_message_has_both_languages(table, key):
+    assert bilingual.message_problems(*TABLES[table][key]) == []
+
+
+def _keys_named(source: str) -> set[str]:
+    """The strings of a module outside its TEXTS table (a key may be passed through a helper)."""
+    tree = ast.parse(source)
+    table = _table_nodes(tree)
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in table
+    }
+
+
+def test_each_text_is_used_and_only_shared_texts_are_shared():
+    """An assignment's texts are said by its own checks; messages.py keeps the texts report.py says and
+    those of several assignments."""
+    named = {
+        name: _keys_named((REPO / "autograder" / "visible" / f"{name}.py").read_text())
+        for name in ASSIGNMENTS
+    }
+    for name in ASSIGNMENTS:
+        unused = sorted(set(VISIBLE_MODULES[name].TEXTS) - named[name])
+        assert unused == [], f"{name}.TEXTS has texts its checks never say: {unused}"
+    said_by_report = {"all_passed"} | {key for key in SHARED if key.startswith("label.")}
+    for key in set(SHARED) - said_by_report:
+        users = [name for name in ASSIGNMENTS if key in named[name]]
+        assert len(users) >= 2, f"{key!r} is used by {users}: move it to that assignment's TEXTS"
 
 
 @pytest.mark.parametrize(
@@ -161,19 +218,34 @@ def test_a_one_language_message_is_caught(pair, reason):
     assert any(reason in p for p in bilingual.message_problems(*pair))
 
 
-VISIBLE = sorted((REPO / "autograder" / "visible").glob("*.py"))
-SAYS = {"passed", "note", "fail", "failure", "text"}  # report.py's functions that take a message key
+SAYS = {"passed", "note", "fail", "failure", "text"}  # the Reporter's methods that take a message key
 
 
 def _fields(text: Text) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text.zh) if field}
 
 
-def texts_outside_the_table(source: str, prints: bool = False) -> list[str]:
-    """Where a visible-check module says something without a key of MESSAGES: a literal key that is not in
-    the table or whose fields the call does not fill exactly, a print() or AssertionError() of its own (only
-    report.py may print), Chinese in a string."""
+def _table_nodes(tree: ast.AST) -> set[int]:
+    """The nodes of a module's TEXTS table (its own texts, in Chinese and English)."""
+    return {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        and any(
+            isinstance(target, ast.Name) and target.id == "TEXTS"
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+        and node.value is not None
+        for inner in ast.walk(node.value)
+    }
+
+
+def texts_outside_the_table(source: str, table: dict[str, Text], prints: bool = False) -> list[str]:
+    """Where a visible-check module says something without a key of its ``table`` (its TEXTS and the shared
+    ones): a literal key that is not in the table or whose fields the call does not fill exactly, a print()
+    or AssertionError() of its own (only report.py may print), Chinese in a string outside TEXTS."""
     tree = ast.parse(source)
+    in_table = _table_nodes(tree)
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)
@@ -184,61 +256,64 @@ def texts_outside_the_table(source: str, prints: bool = False) -> list[str]:
     }
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = node.func.id
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
             if name in SAYS:
                 key = node.args[0] if node.args else None
                 keys = [key.body, key.orelse] if isinstance(key, ast.IfExp) else [key]
                 # A name is a key passed through (a helper's parameter); what it prints is tested below.
                 if not all(
-                    isinstance(k, ast.Name) or isinstance(k, ast.Constant) and k.value in MESSAGES
-                    for k in keys
+                    isinstance(k, ast.Name) or isinstance(k, ast.Constant) and k.value in table for k in keys
                 ):
-                    found.append(f"line {node.lineno}: {name}() without a key of MESSAGES")
+                    found.append(f"line {node.lineno}: {name}() without a key of its table")
                     continue
                 given = {keyword.arg for keyword in node.keywords} - {"value"}
                 for k in keys:
-                    if (
-                        isinstance(k, ast.Constant)
-                        and None not in given
-                        and given != _fields(MESSAGES[k.value])
-                    ):
+                    if isinstance(k, ast.Constant) and None not in given and given != _fields(table[k.value]):
                         found.append(f"line {node.lineno}: {name}({k.value!r}) fills {sorted(given)}")
-            elif name in ("print", "AssertionError") and not prints:
+            elif name in ("print", "AssertionError") and isinstance(node.func, ast.Name) and not prints:
                 found.append(f"line {node.lineno}: {name}() of its own")
         literal = (
-            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and id(node) not in in_table
         )
         if literal and bilingual.han_count(node.value):
-            found.append(f"line {node.lineno}: Chinese in a string outside messages.py")
+            found.append(f"line {node.lineno}: Chinese in a string outside TEXTS")
     return found
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in VISIBLE if p.name not in ("messages.py", "__init__.py")], ids=lambda p: p.name
-)
-def test_visible_checks_take_every_text_from_the_message_table(path):
-    assert texts_outside_the_table(path.read_text(), prints=path.name == "report.py") == []
+@pytest.mark.parametrize("name", sorted(set(VISIBLE_MODULES) - {"messages"}))
+def test_visible_checks_take_every_text_from_their_table(name):
+    module = VISIBLE_MODULES[name]
+    table = SHARED if name == "report" else module.say.texts
+    source = (REPO / "autograder" / "visible" / f"{name}.py").read_text()
+    assert texts_outside_the_table(source, table, prints=name == "report") == []
 
 
 def test_a_text_outside_the_table_is_caught():
     source = textwrap.dedent(
         '''
         """Docstrings may say 可见检查."""
+        TEXTS: dict[str, Text] = {"right_value": Text("取值正确", "right value")}
         def check(f, wrong):
-            passed("all_passed")
-            passed("act.right_value" if wrong else "no such key")
-            passed("epochs_ok", count=3)
+            say.passed("all_passed")
+            say.passed("right_value" if wrong else "no such key")
+            say.passed("epochs_ok", count=3)
+            note("act.right_value")
             print("  ✓ all visible checks passed")
             raise AssertionError("值不对 / wrong value")
         '''
     )
-    assert texts_outside_the_table(source) == [
-        "line 5: passed() without a key of MESSAGES",
-        "line 6: passed('epochs_ok') fills ['count']",
-        "line 7: print() of its own",
-        "line 8: AssertionError() of its own",
-        "line 8: Chinese in a string outside messages.py",
+    table = {**SHARED, "right_value": Text("取值正确", "right value")}
+    assert texts_outside_the_table(source, table) == [
+        "line 6: passed() without a key of its table",
+        "line 7: passed('epochs_ok') fills ['count']",
+        "line 8: note() without a key of its table",
+        "line 9: print() of its own",
+        "line 10: AssertionError() of its own",
+        "line 10: Chinese in a string outside TEXTS",
     ]
 
 
@@ -393,7 +468,7 @@ def test_keras_visible_checks_pass_the_reference_in_both_languages(assignment):
         for grade_id in NOTEBOOK_RUNS[assignment]:
             exec(compile(cells[grade_id], f"{assignment}:{grade_id}", "exec"), namespace)  # noqa: S102
     lines = [line for line in printed.getvalue().splitlines() if any(c.isalpha() for c in line)]
-    assert lines.count(f"✓ {MESSAGES['all_passed']}") == sum(
+    assert lines.count(f"✓ {SHARED['all_passed']}") == sum(
         g.startswith("test_") for g in NOTEBOOK_RUNS[assignment]
     )
     for line in lines:
@@ -412,7 +487,7 @@ def test_a_failing_keras_check_says_why_in_both_languages():
 
     lines, failed = _lines_and_failure(callbacks.check_callback, OldKeyCallback)
     message, *details = failed.splitlines()
-    assert message == str(MESSAGES["cb.stop_at_index_2_acc_key"])
+    assert message == str(callbacks.TEXTS["stop_at_index_2_acc_key"])
     assert details == ["  得到 got: None", "  期望 expected: 2"]
     assert bilingual.printed_line_problem(lines[0].strip()) is None
 
@@ -438,12 +513,13 @@ def _training_runs(model, history, x, y):
     from autograder.visible import callbacks, cnn, first_network, layers, losses
 
     return {
-        "losses": (lambda: losses.check_training(model, history, x, y), "ls.not_custom_mse"),
-        "layers": (lambda: layers.check_training(model, history, x, y), "epochs_wrong"),
-        "callbacks": (lambda: callbacks.check_training(history, None), "cb.last_above"),
-        "cnn": (lambda: cnn.check_training(model, x, y), "cnn.below_first_tier"),
+        "losses": (lambda: losses.check_training(model, history, x, y), losses, "not_custom_mse"),
+        "layers": (lambda: layers.check_training(model, history, x, y), layers, "epochs_wrong"),
+        "callbacks": (lambda: callbacks.check_training(history, None), callbacks, "last_above"),
+        "cnn": (lambda: cnn.check_training(model, x, y), cnn, "below_first_tier"),
         "first_network": (
             lambda: first_network.check_classifier_training(model, history, x, y),
+            first_network,
             "epochs_wrong",
         ),
     }
@@ -451,11 +527,11 @@ def _training_runs(model, history, x, y):
 
 @pytest.mark.parametrize("assignment", ["losses", "layers", "callbacks", "cnn", "first_network"])
 def test_training_checks_say_why_in_both_languages(barely_trained, assignment):
-    run, key = _training_runs(*barely_trained)[assignment]
+    run, module, key = _training_runs(*barely_trained)[assignment]
     lines, failed = _lines_and_failure(run)
     assert failed is not None
     message, *details = failed.splitlines()
-    assert message.startswith(MESSAGES[key].zh.split("{")[0])
+    assert message.startswith(module.say.texts[key].zh.split("{")[0])
     assert bilingual.printed_line_problem(message) is None
     assert [line.split(":")[0] for line in details] == ["  得到 got", "  期望 expected"]
     for line in lines:

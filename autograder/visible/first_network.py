@@ -7,6 +7,9 @@ they save each model and load it back in Keras safe mode, so a model the grader 
 first. The hidden checks
 (隐藏检查) read the compile settings from that saved file and measure the trained models
 themselves.
+
+What the checks print, in Chinese and English, is in ``TEXTS`` below; the texts several
+assignments share are in ``autograder.visible.messages``.
 """
 
 import os
@@ -16,7 +19,43 @@ import warnings
 import numpy as np
 
 from autograder.model_runner import tensorflow_activation_aliases
-from autograder.visible.report import all_passed, fail, passed, setting_name, text
+from autograder.visible.messages import Text
+from autograder.visible.report import Reporter, all_passed, setting_name
+
+TEXTS: dict[str, Text] = {
+    "unsafe": Text(
+        "{name}() 的模型无法在安全模式下载入"
+        '（激活函数请写成 "relu"、"softmax" 这样的字符串，不要用 tf.nn 函数）',
+        "the model of {name}() cannot be loaded in safe mode "
+        '(use activation="relu" / "softmax" strings, not tf.nn functions)',
+    ),
+    "builtin_layers": Text("只由内置层组成的模型", "a model of built-in layers"),
+    "one_dense": Text("应只有一层 Dense(1)，没有激活函数", "one Dense(1) layer, no activation"),
+    "input_shape": Text("输入形状（{hint}）", "input shape ({hint})"),
+    "linear_layers_ok": Text("只有一层 Dense(1)，输入形状 (1,)", "one Dense(1) layer, input shape (1,)"),
+    "compile_settings": Text("编译设置（{settings}）", "compile settings ({settings})"),
+    "sgd_ok": Text("已用 sgd 和 mean_squared_error 编译", "compiled with sgd and mean_squared_error"),
+    "safe_ok": Text("能在安全模式下保存并载入", "saves and loads back in safe mode"),
+    "prediction": Text("训练后在 x = 10 处的预测", "prediction at x = 10 after training"),
+    "prediction_ok": Text(
+        "linear_model 在 x = 10 处预测 {prediction:.3f}（按 y = 3x + 1 应为 31）",
+        "linear_model predicts {prediction:.3f} at x = 10 (y = 3x + 1 gives 31)",
+    ),
+    "layers": Text("模型的层", "the model's layers"),
+    "activations": Text("激活函数", "activations"),
+    "classifier_layers_ok": Text(
+        "层正确：Flatten → Dense(128, relu) → Dense(10, softmax)",
+        "layers: Flatten → Dense(128, relu) → Dense(10, softmax)",
+    ),
+    "output_shape": Text("2 张图片的输出形状", "output shape for 2 images"),
+    "shapes_ok": Text("输入 (28, 28)，输出 (batch, 10)", "input (28, 28), output (batch, 10)"),
+    "adam_ok": Text(
+        '已用 adam、sparse_categorical_crossentropy 和 metrics=["accuracy"] 编译',
+        'compiled with adam, sparse_categorical_crossentropy, metrics=["accuracy"]',
+    ),
+    "test_accuracy": Text("{count:,} 张测试图片上的准确率", "accuracy on the {count:,} test images"),
+}
+say = Reporter(TEXTS)
 
 
 def _built(builder):
@@ -54,10 +93,10 @@ def _safe_copy(model, name):
                 path, safe_mode=True, compile=False, custom_objects=tensorflow_activation_aliases()
             )
         except Exception as error:  # noqa: BLE001 (shown to the student)
-            fail(
-                "fn.unsafe",
+            say.fail(
+                "unsafe",
                 f"{type(error).__name__}: {str(error)[:200]}",
-                text("fn.builtin_layers"),
+                say.text("builtin_layers"),
                 name=name,
             )
 
@@ -91,29 +130,29 @@ def check_linear_model(build_linear_model, linear_model):
 
     model = _built(build_linear_model)
     if not isinstance(model, keras.Model):
-        fail("not_a_model", type(model).__name__, "Sequential", name="build_linear_model()")
+        say.fail("not_a_model", type(model).__name__, "Sequential", name="build_linear_model()")
     layers = _layers(model)
     if _describe(layers) != ["Dense(1)"] or not _acts_like(layers[0].activation, _linear):
-        fail("fn.one_dense", _describe(layers), ["Dense(1)"])
+        say.fail("one_dense", _describe(layers), ["Dense(1)"])
     if _input_shape(model) != (None, 1):
-        fail("fn.input_shape", _input_shape(model), (None, 1), hint="keras.Input(shape=(1,))")
-    passed("fn.linear_layers_ok")
+        say.fail("input_shape", _input_shape(model), (None, 1), hint="keras.Input(shape=(1,))")
+    say.passed("linear_layers_ok")
     optimizer = _optimizer(model)
     loss = setting_name(getattr(model, "loss", None))
     if optimizer != "sgd" or loss not in ("meansquarederror", "mse"):
-        fail(
-            "fn.compile_settings",
+        say.fail(
+            "compile_settings",
             (getattr(model, "optimizer", None), getattr(model, "loss", None)),
             ("sgd", "mean_squared_error"),
             settings="optimizer, loss",
         )
-    passed("fn.sgd_ok")
+    say.passed("sgd_ok")
     _safe_copy(model, "build_linear_model")
-    passed("fn.safe_ok")
+    say.passed("safe_ok")
     prediction = float(np.asarray(linear_model(np.array([[10.0]], dtype="float32")))[0, 0])
     if abs(prediction - 31.0) > 0.5:
-        fail("fn.prediction", round(prediction, 3), "31 ± 0.5")
-    passed("fn.prediction_ok", prediction=prediction)
+        say.fail("prediction", round(prediction, 3), "31 ± 0.5")
+    say.passed("prediction_ok", prediction=prediction)
     all_passed()
 
 
@@ -123,33 +162,37 @@ def check_fashion_classifier(build_fashion_classifier):
 
     model = _built(build_fashion_classifier)
     if not isinstance(model, keras.Model):
-        fail("not_a_model", type(model).__name__, "Sequential", name="build_fashion_classifier()")
+        say.fail("not_a_model", type(model).__name__, "Sequential", name="build_fashion_classifier()")
     layers = _layers(model)
     expected = ["Flatten()", "Dense(128)", "Dense(10)"]
     if _describe(layers) != expected:
-        fail("fn.layers", _describe(layers), expected)
+        say.fail("layers", _describe(layers), expected)
     if not _acts_like(layers[1].activation, _relu) or not _acts_like(layers[2].activation, _softmax):
-        fail("fn.activations", [layers[1].activation, layers[2].activation], ["relu", "softmax"])
-    passed("fn.classifier_layers_ok")
+        say.fail("activations", [layers[1].activation, layers[2].activation], ["relu", "softmax"])
+    say.passed("classifier_layers_ok")
     if _input_shape(model) != (None, 28, 28):
-        fail("fn.input_shape", _input_shape(model), (None, 28, 28), hint="keras.Input(shape=(28, 28))")
+        say.fail("input_shape", _input_shape(model), (None, 28, 28), hint="keras.Input(shape=(28, 28))")
     out = np.asarray(model(np.zeros((2, 28, 28), dtype="float32")))
     if out.shape != (2, 10):
-        fail("fn.output_shape", out.shape, (2, 10))
-    passed("fn.shapes_ok")
+        say.fail("output_shape", out.shape, (2, 10))
+    say.passed("shapes_ok")
     metrics = (model.get_compile_config().get("metrics") or []) if model.compiled else []
-    settings = (_optimizer(model), setting_name(getattr(model, "loss", None)), [setting_name(m) for m in metrics])
+    settings = (
+        _optimizer(model),
+        setting_name(getattr(model, "loss", None)),
+        [setting_name(m) for m in metrics],
+    )
     accuracy = {"accuracy", "acc", "sparsecategoricalaccuracy"}
     if settings[:2] != ("adam", "sparsecategoricalcrossentropy") or not accuracy & set(settings[2]):
-        fail(
-            "fn.compile_settings",
+        say.fail(
+            "compile_settings",
             settings,
             ("adam", "sparse_categorical_crossentropy", ["accuracy"]),
             settings="optimizer, loss, metrics",
         )
-    passed("fn.adam_ok")
+    say.passed("adam_ok")
     _safe_copy(model, "build_fashion_classifier")
-    passed("fn.safe_ok")
+    say.passed("safe_ok")
     all_passed()
 
 
@@ -157,11 +200,11 @@ def check_classifier_training(classifier, history, x_test, y_test):
     """Visible checks for the trained classifier (the grader measures the same accuracy itself)."""
     epochs = len(history.history.get("loss", []))
     if epochs != 5:
-        fail("epochs_wrong", epochs, 5, n=5)
-    passed("epochs_ok", n=5)
+        say.fail("epochs_wrong", epochs, 5, n=5)
+    say.passed("epochs_ok", n=5)
     probabilities = np.asarray(classifier.predict(x_test, verbose=0))
     accuracy = float(np.mean(probabilities.argmax(axis=1) == y_test))
     if accuracy < 0.85:
-        fail("fn.test_accuracy", round(accuracy, 3), "≥ 0.85", count=10_000)
-    passed("fn.test_accuracy", f"{accuracy:.3f}", count=len(y_test))
+        say.fail("test_accuracy", round(accuracy, 3), "≥ 0.85", count=10_000)
+    say.passed("test_accuracy", f"{accuracy:.3f}", count=len(y_test))
     all_passed()

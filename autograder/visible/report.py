@@ -1,5 +1,7 @@
 """How visible checks talk to the student: one ✓ line per check in Chinese and English, readable values,
-no stderr. The words themselves are in ``autograder.visible.messages``."""
+no stderr. The words themselves are in each assignment's module (its ``TEXTS`` table) and, for the texts
+several assignments share, in ``autograder.visible.messages``: a module makes ``say = Reporter(TEXTS)``
+and its checks say ``say.passed("key")``, ``say.fail("key", got, expected)``, ... by key."""
 
 import contextlib
 import io
@@ -8,7 +10,7 @@ import sys
 
 import numpy as np
 
-from autograder.visible.messages import MESSAGES, Text
+from autograder.visible.messages import SHARED, Text
 
 
 class Shown(str):
@@ -18,41 +20,47 @@ class Shown(str):
         return str(self)
 
 
-def text(key: str, **fields: object) -> Text:
-    """The message ``key`` in both languages, with ``fields`` filled in."""
-    return MESSAGES[key].format(**fields)
+class Reporter:
+    """What one assignment's visible checks say, by key: the texts of its own table and the shared ones
+    (a key of both would be ambiguous, so the two tables must not share one)."""
 
+    def __init__(self, texts: dict[str, Text]) -> None:
+        both = sorted(texts.keys() & SHARED.keys())
+        if both:
+            raise ValueError(f"keys already in autograder.visible.messages.SHARED: {both}")
+        self.texts: dict[str, Text] = {**SHARED, **texts}
 
-def passed(key: str, value: object = None, **fields: object) -> None:
-    """One ✓ line: "中文 / English", then ``value`` (code or numbers, the same in both languages)."""
-    line = f"  ✓ {text(key, **fields)}"
-    print(line if value is None else f"{line}: {value}")
+    def text(self, key: str, **fields: object) -> Text:
+        """The message ``key`` in both languages, with ``fields`` filled in."""
+        return self.texts[key].format(**fields)
 
+    def passed(self, key: str, value: object = None, **fields: object) -> None:
+        """One ✓ line: "中文 / English", then ``value`` (code or numbers, the same in both languages)."""
+        line = f"  ✓ {self.text(key, **fields)}"
+        print(line if value is None else f"{line}: {value}")
 
-def note(key: str, **fields: object) -> None:
-    """A line that is neither a pass nor a failure (a measurement shown for information)."""
-    print(f"  {text(key, **fields)}")
+    def note(self, key: str, **fields: object) -> None:
+        """A line that is neither a pass nor a failure (a measurement shown for information)."""
+        print(f"  {self.text(key, **fields)}")
+
+    def failure(self, key: str, *lines: str, **fields: object) -> AssertionError:
+        """A failed check: the message ``key`` in both languages, then its detail ``lines``."""
+        return AssertionError("\n".join([str(self.text(key, **fields)), *lines]))
+
+    def fail(self, key: str, got: object, expected: object, **fields: object) -> None:
+        """Raise a failed check showing what the student's code gave and what was expected."""
+        raise self.failure(key, labelled("got", got), labelled("expected", expected), **fields)
 
 
 def all_passed() -> None:
-    print(f"✓ {text('all_passed')}")
+    print(f"✓ {SHARED['all_passed']}")
 
 
 def labelled(label: str, value: object, suffix: str = "") -> str:
     """A detail line of a failure: "  得到 got: value" (text shown as is, other values as their repr)."""
-    name = MESSAGES["label." + label]
+    name = SHARED["label." + label]
     shown = str(value) if isinstance(value, (Text, Shown)) else repr(value)
     return f"  {name.zh} {name.en}{suffix}: {shown}"
-
-
-def failure(key: str, *lines: str, **fields: object) -> AssertionError:
-    """A failed check: the message ``key`` in both languages, then its detail ``lines``."""
-    return AssertionError("\n".join([str(text(key, **fields)), *lines]))
-
-
-def fail(key: str, got: object, expected: object, **fields: object) -> None:
-    """Raise a failed check showing what the student's code gave and what was expected."""
-    raise failure(key, labelled("got", got), labelled("expected", expected), **fields)
 
 
 def setting_name(value):
