@@ -31,12 +31,10 @@ c.Autograde.autograde_preprocessors = [
     for step in Autograde.class_traits()["autograde_preprocessors"].default()
 ]
 
-# The judge: limits and grading knobs (see README, "Grading limits").
+# The judge: limits and grading knobs (see docs/tas.md, "Grading limits"). Time and memory limits are each
+# assignment's own, in solutions/<assignment>/grading.toml (cell, notebook, checks and call time, kernel
+# memory); one set here or on the command line (--JudgeExecute.timeout=600) wins for every assignment.
 c.JudgeExecute.course_root = COURSE_ROOT
-c.JudgeExecute.timeout = 300  # seconds per student cell
-c.JudgeExecute.notebook_timeout = 1800  # seconds for all of a notebook's cells
-c.JudgeExecute.checks_timeout = 900  # seconds for one notebook's hidden checks
-c.JudgeExecute.call_timeout = 20  # seconds per call from a check into the student's kernel
 c.JudgeExecute.max_examples = 25  # hypothesis examples per check (derandomized)
 c.JudgeExecute.max_output_bytes = 2_000_000  # output kept per student cell
 c.JudgeExecute.max_notebook_output_bytes = 20_000_000  # every message a kernel sends, counted together
@@ -45,7 +43,6 @@ c.JudgeExecute.feedback_languages = ["zh", "en"]
 
 # The student's kernel: its own unprivileged uid, no network, capped memory, processes and scratch space.
 c.SandboxedKernelManager.sandbox = "required"  # no root, namespaces or cgroups: grading stops and says why
-c.SandboxedKernelManager.memory_limit = "4G"  # the kernel and its children together (enough for the CNN)
 c.SandboxedKernelManager.process_limit = 4096  # processes and threads
 c.SandboxedKernelManager.cpu_limit = 3600  # CPU seconds per kernel process
 c.SandboxedKernelManager.file_size_limit = "1G"
@@ -62,6 +59,7 @@ c.SanitizeStudentContent.languages = c.JudgeExecute.feedback_languages
 # Feedback pages open with a summary: total, points per graded cell, the checks it failed.
 c.GenerateFeedback.preprocessors = [GetGrades, FeedbackSummary, CSSHTMLHeaderPreprocessor]
 c.FeedbackSummary.languages = c.JudgeExecute.feedback_languages
+c.FeedbackSummary.course_root = COURSE_ROOT  # each assignment's check titles are in its solutions/ folder
 
 # Submissions that are not the notebook asked for (empty, not JSON, renamed, missing) still get a
 # grade row and a reason instead of stopping nbgrader for that student (autograder/intake.py). The

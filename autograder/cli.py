@@ -41,6 +41,15 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="grade a small demo class end to end and print the results")
     demo.add_argument("--dir", type=Path, default=Path("demo-class"), help="where to build it (replaced)")
+    demo.add_argument(
+        "--assignment", default="", help="an assignment with a demo scenario, solutions/<assignment>/demo.py"
+    )
+    new = commands.add_parser(
+        "new",
+        help="start a new assignment: its source notebook, solutions/ folder and corpus, ready to grade",
+    )
+    new.add_argument("name", help="the assignment's name (lower case, a Python name)")
+    new.add_argument("--course", type=Path, default=Path("."), help="the course directory (default: here)")
     data = commands.add_parser("data", help="link the offline data sets where Keras and SciPy look for them")
     data.add_argument("--ascent", help="path to ascent.dat (default: ../shared/data/ascent.dat)")
     autograde = commands.add_parser(
@@ -105,7 +114,17 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "demo":
         from autograder import demo as demo_module
 
-        demo_module.run(args.dir.resolve())
+        demo_module.run(args.dir.resolve(), args.assignment)
+    elif args.command == "new":
+        from autograder import scaffold
+
+        try:
+            written = scaffold.new_assignment(args.course.resolve(), args.name)
+        except ValueError as error:
+            parser.exit(2, f"autograder new: {error}\n")
+        for path in written:
+            print(path)
+        print(f"next: nbgrader generate_assignment {args.name}  (then see docs/authors.md)")
     elif args.command == "data":
         from autograder import datasets
 

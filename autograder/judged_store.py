@@ -33,9 +33,9 @@ JUDGE_PACKAGES = (
 JUDGE_SETTINGS = ("JudgeExecute", "SandboxedKernelManager")
 
 
-def _hash_tree(digest: hashlib._Hash, root: Path, label: str) -> None:
+def _hash_tree(digest: hashlib._Hash, root: Path, label: str, skip: frozenset[Path] = frozenset()) -> None:
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" and path not in skip:
             digest.update(f"{label}/{path.relative_to(root)}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
 
@@ -51,20 +51,26 @@ def _versions() -> dict[str, str]:
 
 
 def judge_fingerprint(course_root: Path, assignment: str, settings: dict[str, Any]) -> str:
-    """A hash of everything on the grader's side that a verdict of ``assignment`` depends on.
+    """A hash of everything on the grader's side that a verdict of ``assignment`` depends on: its own
+    folders, the engine, the configuration and the packages; not the other assignments (changing one
+    of their texts or checks re-judges nothing here).
 
     ``settings``: the loaded configuration's sections named in ``JUDGE_SETTINGS``.
     """
     digest = hashlib.sha256()
     course_root = Path(course_root)
+    engine = Path(__file__).resolve().parent
+    others = frozenset(
+        engine / "visible" / f"{name}.py" for name in _assignment_names(course_root) if name != assignment
+    )
     for label, folder in (
         ("solutions", course_root / "solutions" / assignment),
         ("source", course_root / "source" / assignment),
         ("release", course_root / "release" / assignment),
-        ("autograder", Path(__file__).resolve().parent),
+        ("autograder", engine),
     ):
         if folder.is_dir():
-            _hash_tree(digest, folder, label)
+            _hash_tree(digest, folder, label, skip=others)
     for shared in sorted((course_root / "solutions").glob("*.py")):
         digest.update(f"solutions/{shared.name}\0".encode() + shared.read_bytes())
     facts = {
@@ -76,6 +82,12 @@ def judge_fingerprint(course_root: Path, assignment: str, settings: dict[str, An
     }
     digest.update(json.dumps(facts, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def _assignment_names(course_root: Path) -> list[str]:
+    """The course's assignments as far as a worker can see them (it may have solutions/ but no source/)."""
+    solutions = course_root / "solutions"
+    return sorted(p.name for p in solutions.iterdir() if p.is_dir()) if solutions.is_dir() else []
 
 
 def notebook_key(fingerprint: str, nb: NotebookNode) -> str:

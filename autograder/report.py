@@ -24,9 +24,10 @@ from typing import Any
 import nbformat
 from nbgrader.api import Gradebook
 
-from autograder import feedback
+from autograder.assignments import texts_for
 from autograder.chinese_font import use_chinese_font
 from autograder.export.common import final_score, points, submission
+from autograder.feedback import ENGINE_TEXTS, Texts
 from autograder.gradebook import course_gradebook, missing_sqlite_file
 from autograder.spreadsheet import SafeWriter
 from autograder.verdict import read_verdict
@@ -56,6 +57,7 @@ class CheckStats:
     submissions: int = 0
     failures: int = 0
     inputs: Counter[str] = field(default_factory=Counter)
+    texts: Texts = field(default=ENGINE_TEXTS, repr=False, compare=False)  # the assignment's
 
     @property
     def failure_rate(self) -> float:
@@ -63,7 +65,7 @@ class CheckStats:
 
     @property
     def label(self) -> str:
-        return f"{self.cell}: {feedback.title(self.title, ['en'])}"
+        return f"{self.cell}: {self.texts.title(self.title, ['en'])}"
 
     def common_inputs(self, n: int = TOP_INPUTS) -> list[tuple[str, int]]:
         """The most frequent failing inputs, ties broken by the input text so the order is stable."""
@@ -98,6 +100,7 @@ class AssignmentReport:
     max_score: float
     scores: list[ScoreRow] = field(default_factory=list)
     checks: list[CheckStats] = field(default_factory=list)
+    texts: Texts = field(default=ENGINE_TEXTS, repr=False, compare=False)  # its check titles and messages
     grading: list[GradingRow] = field(default_factory=list)
     problems: list[ProblemRow] = field(default_factory=list)
 
@@ -116,9 +119,9 @@ def short(text: str, limit: int = INPUT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _reason(key: str, fields: dict[str, Any]) -> str:
+def _reason(texts: Texts, key: str, fields: dict[str, Any]) -> str:
     try:
-        return feedback.message(key, ["en"], **fields)
+        return texts.message(key, ["en"], **fields)
     except (KeyError, IndexError, ValueError):
         return f"{key} {fields}" if fields else key
 
@@ -140,7 +143,7 @@ def build(course: Path, wanted: Sequence[str] = ()) -> ClassReport:
         reports = []
         for name in names:
             assignment = gb.find_assignment(name)
-            report = AssignmentReport(name, float(assignment.max_score))
+            report = AssignmentReport(name, float(assignment.max_score), texts=texts_for(course, name))
             notebooks = sorted(nb.name for nb in assignment.notebooks)
             for student in students:
                 submitted = submission(gb, name, student)
@@ -169,7 +172,9 @@ def _read_notebook(report: AssignmentReport, student: str, notebook: str, path: 
         for check in verdict.get("checks", []):
             key = (check["cell"], check["check"])
             if key not in stats:
-                stats[key] = CheckStats(report.name, check["cell"], check["check"], check["title"])
+                stats[key] = CheckStats(
+                    report.name, check["cell"], check["check"], check["title"], texts=report.texts
+                )
                 report.checks.append(stats[key])
             entry = stats[key]
             entry.submissions += 1
@@ -180,7 +185,7 @@ def _read_notebook(report: AssignmentReport, student: str, notebook: str, path: 
             if failure.get("input"):
                 entry.inputs[str(failure["input"])] += 1
             if failure.get("key") in PROBLEM_KEYS:
-                why = _reason(failure["key"], failure.get("fields", {}))
+                why = _reason(report.texts, failure["key"], failure.get("fields", {}))
                 reasons.append(f"{entry.label}: {failure['key']}: {why}")
     facts = nb.metadata.get("autograder")
     if facts is not None:
@@ -285,7 +290,7 @@ def _checks_figure(a: AssignmentReport) -> str:
 
     checks = a.checks_by_failure()
     # Both languages, as students read them (the tables keep the English title).
-    labels = [textwrap.fill(short(f"{c.cell}: {feedback.title(c.title)}", 150), 50) for c in checks]
+    labels = [textwrap.fill(short(f"{c.cell}: {c.texts.title(c.title)}", 150), 50) for c in checks]
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(7, 0.3 * lines + 0.2 * len(checks) + 1.2))
     ax.barh(range(len(checks)), [c.failure_rate for c in checks], color="#dd8452")

@@ -19,7 +19,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.utils import is_grade, is_solution
 
-from autograder import feedback
+from autograder.feedback import ENGINE_TEXTS, LANGUAGES, Texts
 
 
 @dataclass
@@ -71,19 +71,23 @@ def read_results(path: Path) -> list[CheckResult]:
     return list(reported.values()) + missing
 
 
-def failure_lines(failure: dict[str, Any], languages: Sequence[str]) -> list[str]:
-    """What went wrong in a failed check, in each language, then the failing input."""
+def failure_lines(
+    failure: dict[str, Any], languages: Sequence[str], texts: Texts = ENGINE_TEXTS
+) -> list[str]:
+    """What went wrong in a failed check, in each language, then the failing input.
+
+    ``texts``: the assignment's (``autograder.assignments``), which know its checks' own messages."""
     key = failure.get("key", "grader_error")
     fields = failure.get("fields", {})
     try:
-        text = feedback.message(key, languages, **fields)
+        text = texts.message(key, languages, **fields)
     except (KeyError, IndexError, ValueError):
-        text = feedback.message("grader_error", languages, detail=f"{key} {fields}")
+        text = texts.message("grader_error", languages, detail=f"{key} {fields}")
     lines = text.splitlines()
     if failure.get("input"):
-        lines += feedback.message("failing_input", languages, input=failure["input"]).splitlines()
+        lines += texts.message("failing_input", languages, input=failure["input"]).splitlines()
     if failure.get("unreliable"):
-        lines += feedback.message("unreliable", languages).splitlines()
+        lines += texts.message("unreliable", languages).splitlines()
     return lines
 
 
@@ -92,16 +96,17 @@ def score_cell(
     points: float,
     results: Iterable[CheckResult],
     problem: str = "",
-    languages: Sequence[str] = feedback.LANGUAGES,
+    languages: Sequence[str] = LANGUAGES,
+    texts: Texts = ENGINE_TEXTS,
 ) -> CellVerdict:
     """Points for one cell: its points times the weight share of the checks that passed.
 
     ``problem`` is a reason that applies to the whole run (the checks could not finish);
-    a cell with no recorded checks then gets 0 with that reason.
+    a cell with no recorded checks then gets 0 with that reason. ``texts``: the assignment's.
     """
     mine = [r for r in results if r.cell == grade_id]
     if not mine:
-        reason = problem or feedback.message("no_checks", languages)
+        reason = problem or texts.message("no_checks", languages)
         return CellVerdict(grade_id, points, 0.0, reason.splitlines(), reason)
     total = sum(r.weight for r in mine)
     earned = sum(r.weight for r in mine if r.passed)
@@ -112,32 +117,30 @@ def score_cell(
         share = points * r.weight / total if total > 0 else 0.0
         mark = "✓" if r.passed else "✗"
         if r.weight == 0:  # information only, worth no points
-            lines.append(f"ℹ {feedback.title(r.title, languages)}")
+            lines.append(f"ℹ {texts.title(r.title, languages)}")
         else:
             lines.append(
-                f"{mark} {feedback.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]"
+                f"{mark} {texts.title(r.title, languages)}  [{share if r.passed else 0:g}/{share:g}]"
             )
         lines += ["    " + line for note in r.notes for line in note.splitlines()]
         if not r.passed and r.failure:
-            details = tuple(failure_lines(r.failure, languages))
+            details = tuple(failure_lines(r.failure, languages, texts))
             lines += (
                 ["    " + line for line in details]
                 if details not in shown
-                else ["    " + feedback.message("same_as_above", languages).replace("\n", " / ")]
+                else ["    " + texts.message("same_as_above", languages).replace("\n", " / ")]
             )
             shown.add(details)
     first_failure = next((r for r in mine if not r.passed and r.weight > 0), None)
     reason = ""
     if score == 0 and first_failure is not None:
-        reason = " ".join(failure_lines(first_failure.failure or {}, languages)[:2])
+        reason = " ".join(failure_lines(first_failure.failure or {}, languages, texts)[:2])
     return CellVerdict(grade_id, points, score, lines, reason, mine)
 
 
-def write_outputs(
-    cell: NotebookNode, verdict: CellVerdict, languages: Sequence[str] = feedback.LANGUAGES
-) -> None:
+def write_outputs(cell: NotebookNode, verdict: CellVerdict, languages: Sequence[str] = LANGUAGES) -> None:
     """Replace ``cell``'s outputs with the verdict, in the form nbgrader's grading reads."""
-    header = feedback.message("cell_score", languages, score=verdict.score, points=verdict.points)
+    header = ENGINE_TEXTS.message("cell_score", languages, score=verdict.score, points=verdict.points)
     text = "\n".join([" | ".join(header.splitlines()), *verdict.lines]) + "\n"
     outputs = [
         new_output("stream", name="stdout", text=text),
@@ -156,7 +159,7 @@ def write_outputs(
         ),
     ]
     if verdict.score <= 0:
-        reason = feedback.message("no_credit", languages, reason=verdict.reason or "-")
+        reason = ENGINE_TEXTS.message("no_credit", languages, reason=verdict.reason or "-")
         outputs.append(
             new_output(
                 "error", ename="NoCredit", evalue=reason.splitlines()[-1], traceback=reason.splitlines()

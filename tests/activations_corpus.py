@@ -7,18 +7,9 @@ The reason for every lost point is written next to it.
 
 from __future__ import annotations
 
-from corpus import BLANK_LATER_CELLS, Submission
+from corpus import BLANK_LATER_CELLS, Submission, autograde_points
 
-FULL = {
-    "test_sigmoid": 2.0,
-    "test_sigmoid_derivative": 2.0,
-    "test_relu": 1.0,
-    "test_relu_derivative": 1.0,
-    "test_leaky_relu": 1.0,
-    "test_leaky_relu_derivative": 1.0,
-    "test_tanh": 2.0,
-    "test_tanh_derivative": 2.0,
-}
+FULL = autograde_points("activations")  # points per graded cell, from the source notebook
 
 
 # Correct solutions written differently from the reference, from the notebook's words: each must get
@@ -311,4 +302,16 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
             "interrupt, so the kernel is restarted and that cell skipped; the rest is graded",
             feedback="took too long",
         ),
+    }
+
+
+def corpus(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Every submission of this assignment's corpus by student id, the hostile ones of faults_corpus too."""
+    import faults_corpus
+
+    return {
+        **FAITHFUL,
+        **WRONG,
+        **tampering(course_root, reference),
+        **faults_corpus.faults(course_root, reference),
     }

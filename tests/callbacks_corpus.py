@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from corpus import BLANK_LATER_CELLS, Submission
 
-FULL = {"test_AccuracyThresholdCallback": 4.0, "test_train_until_threshold": 3.0}
-
 CALLBACK = """class AccuracyThresholdCallback(keras.callbacks.Callback):
     def __init__(self, threshold=0.9, monitor="accuracy"):
         super().__init__()
@@ -62,6 +60,7 @@ def callback(logs: str = "        logs = logs or {}\n", key: str = "self.monitor
 
 def train(fit: str = FIT) -> str:
     return TRAIN.format(fit=fit)
+
 
 # The lab's style (quoted in the notebook) brought to TensorFlow 2: tf.keras spelling, the lab's
 # logs={} default made safe for None, a RuntimeWarning, a 0-based epoch in the message, the callback
@@ -258,3 +257,8 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
             feedback="TensorFlow 1's key",
         ),
     }
+
+
+def corpus(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Every submission of this assignment's corpus by student id."""
+    return {**FAITHFUL, **WRONG, **tampering(reference)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import shutil
 import tempfile
@@ -12,18 +13,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import activations_corpus
-import callbacks_corpus
-import cnn_corpus
-import convolution_corpus
-import faults_corpus
-import first_network_corpus
-import layers_corpus
-import losses_corpus
 import pytest
 from corpus import Submission
 from hypothesis import settings
 
+from autograder import assignments
 from autograder.classroom import Classroom, reference_cells, repo_root
 
 # The grading batches keep both cores busy while other tests run: how long an example takes is not
@@ -34,79 +28,27 @@ settings.load_profile("project")
 
 @dataclass(frozen=True)
 class Corpus:
-    full: dict[str, float]  # points per graded cell
+    """An assignment's corpus, ``tests/<assignment>_corpus.py``: its ``corpus(course_root, reference)``
+    gives the submissions (realistic wrong ones and faithful variants) by student id."""
+
+    full: dict[str, float]  # what autograding gives a perfect notebook, per graded cell (source metadata)
     build: Callable[[str, dict[str, str]], dict[str, Submission]]  # (course root, reference cells) -> corpus
-    # nbgrader options for this batch. Batches grade two at a time, so each limit leaves room for the
-    # two cores being shared (which slows a batch but must not change a score).
-    limits: tuple[str, ...]
     # Titles of checks that only ``slow`` submissions fail: without --slow, no graded submission can.
     failed_only_by_slow: frozenset[str] = frozenset()
 
 
-CORPORA = {
-    # Short limits keep the hostile submissions cheap (the judge's defaults are far larger); its
-    # functions answer in milliseconds, so a shared core is still far inside them.
-    "activations": Corpus(
-        activations_corpus.FULL,
-        lambda root, reference: {
-            **activations_corpus.FAITHFUL,
-            **activations_corpus.WRONG,
-            **activations_corpus.tampering(root, reference),
-            **faults_corpus.faults(root, reference),
-        },
-        ("--JudgeExecute.timeout=15", "--JudgeExecute.call_timeout=5"),
-    ),
-    "losses": Corpus(
-        losses_corpus.FULL,
-        lambda root, reference: {
-            **losses_corpus.FAITHFUL,
-            **losses_corpus.WRONG,
-            **losses_corpus.tampering(reference),
-        },
-        ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
-    ),
-    "layers": Corpus(
-        layers_corpus.FULL,
-        lambda root, reference: {
-            **layers_corpus.FAITHFUL,
-            **layers_corpus.WRONG,
-            **layers_corpus.tampering(reference),
-        },
-        ("--JudgeExecute.timeout=120", "--JudgeExecute.call_timeout=30"),
-    ),
-    "callbacks": Corpus(
-        callbacks_corpus.FULL,
-        lambda root, reference: {
-            **callbacks_corpus.FAITHFUL,
-            **callbacks_corpus.WRONG,
-            **callbacks_corpus.tampering(reference),
-        },
-        ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=60"),
-    ),
-    "cnn": Corpus(
-        cnn_corpus.FULL,
-        lambda root, reference: {
-            **cnn_corpus.FAITHFUL, **cnn_corpus.WRONG, **cnn_corpus.tampering(reference)
-        },
-        ("--JudgeExecute.timeout=900", "--JudgeExecute.call_timeout=60"),
-        failed_only_by_slow=cnn_corpus.FAILED_ONLY_BY_SLOW,
-    ),
-    # Every submission that trains both models takes about a minute: only those that fail fast are in CI.
-    "first_network": Corpus(
-        first_network_corpus.FULL,
-        lambda root, reference: {
-            **first_network_corpus.FAITHFUL,
-            **first_network_corpus.WRONG,
-            **first_network_corpus.tampering(reference),
-        },
-        ("--JudgeExecute.timeout=300", "--JudgeExecute.call_timeout=30"),
-    ),
-    "convolution": Corpus(
-        convolution_corpus.FULL,
-        lambda root, reference: {**convolution_corpus.faithful(), **convolution_corpus.wrong(reference)},
-        ("--JudgeExecute.timeout=60", "--JudgeExecute.call_timeout=30"),
-    ),
-}
+def _corpus_of(assignment: assignments.Assignment) -> Corpus:
+    module = importlib.import_module(f"{assignment.name}_corpus")
+    return Corpus(
+        assignment.autograde_points(),
+        module.corpus,
+        frozenset(getattr(module, "FAILED_ONLY_BY_SLOW", ())),
+    )
+
+
+# Every assignment of the course (autograder.assignments), graded with its own grading.toml limits: they
+# leave room for two batches sharing the two cores, which slows a batch but must not change a score.
+CORPORA = {name: _corpus_of(assignment) for name, assignment in assignments.find(repo_root()).items()}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -219,7 +161,7 @@ def graded_classes(
                 else:
                     (path.parent / name).write_bytes(content)
         classroom.submit("untouched_release", assignment, {})
-        classroom.nbgrader("autograde", assignment, "--force", "--create", *corpus.limits)
+        classroom.nbgrader("autograde", assignment, "--force", "--create")
         return GradedClass(assignment, classroom, submissions, classroom.scores(assignment))
 
     pool = ThreadPoolExecutor(max_workers=2)

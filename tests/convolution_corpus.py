@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from corpus import Submission
 
-FULL = {"test_convolve3x3": 4.0, "test_max_pool2x2": 2.0, "pooling_answer": 0.0, "test_convolve3x3_fast": 2.0}
-
 READ = "acc += float(image[x + c - 1, y + r - 1]) * kernel[r, c]"
 CLIP = "            if value < 0:\n                value = 0.0\n            if value > 255:\n                value = 255.0\n"
 
@@ -176,13 +174,21 @@ WINDOWS_FAST = (
 def faithful() -> dict[str, Submission]:
     return {
         "faithful_seed_lab_style": Submission(
-            {"convolve3x3": SEED_LAB_CONVOLUTION, "max_pool2x2": SEED_LAB_POOLING, "convolve3x3_fast": PADDED_FAST},
+            {
+                "convolve3x3": SEED_LAB_CONVOLUTION,
+                "max_pool2x2": SEED_LAB_POOLING,
+                "convolve3x3_fast": PADDED_FAST,
+            },
             why="the lab's own loops (nine unrolled lines with float(), clamping, a float stored into the "
             "uint8 copy; pooling by sorting four pixels into a zeros array of the input's dtype) and a fast "
             "version on np.pad with range(kernel.shape[0]) over the taps",
         ),
         "faithful_vectorized_styles": Submission(
-            {"convolve3x3": WINDOW_SUM_CONVOLUTION, "max_pool2x2": STRIDED_POOLING, "convolve3x3_fast": PRODUCT_FAST},
+            {
+                "convolve3x3": WINDOW_SUM_CONVOLUTION,
+                "max_pool2x2": STRIDED_POOLING,
+                "convolve3x3_fast": PRODUCT_FAST,
+            },
             why="np.sum of each window times kernel.T (another summation order: a sum within 1e-9 of an "
             "integer may truncate either way), pooling by strided np.maximum, and taps from "
             "itertools.product(range(K), repeat=2) with K = 3 and numpy imported as xp",
@@ -300,7 +306,11 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
             feedback="calls `convolve3x3`",
         ),
         "pool_seed_float_zeros": Submission(
-            {"max_pool2x2": SEED_LAB_POOLING.replace("np.zeros((new_x, new_y), dtype=image.dtype)", "np.zeros((new_x, new_y))")},
+            {
+                "max_pool2x2": SEED_LAB_POOLING.replace(
+                    "np.zeros((new_x, new_y), dtype=image.dtype)", "np.zeros((new_x, new_y))"
+                )
+            },
             lost={"test_max_pool2x2": 1.0},
             why="the lab's np.zeros((new_x, new_y)) is float64: right values, but the notebook asks for the "
             "input's dtype, which pool_values grades",
@@ -347,3 +357,8 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
             feedback="loop over pixels",
         ),
     }
+
+
+def corpus(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Every submission of this assignment's corpus by student id."""
+    return {**faithful(), **wrong(reference)}

@@ -7,9 +7,17 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
+from autograder import assignments
+from autograder.classroom import repo_root
+
 # The tampering trick stock nbgrader falls for: an input transformer that turns every later cell,
 # the test cells included, into ``pass``. Appended to a solution cell by the corpora.
 BLANK_LATER_CELLS = "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+
+
+def autograde_points(assignment: str) -> dict[str, float]:
+    """Full autograded points per graded cell, read from the source notebook (points live only there)."""
+    return assignments.get(repo_root(), assignment).autograde_points()
 
 
 @dataclass

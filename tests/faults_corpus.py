@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from activations_corpus import FULL
-from corpus import Submission
+from corpus import Submission, autograde_points
 from nbformat import NotebookNode
 
+FULL = autograde_points("activations")
 ALL_LOST = dict(FULL)
 PLANTED = "planted-by-student.txt"
 

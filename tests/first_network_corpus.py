@@ -27,16 +27,6 @@ from corpus import BLANK_LATER_CELLS, Submission
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
-FULL = {
-    "test_build_linear_model": 3.0,
-    "test_build_fashion_classifier": 3.0,
-    "test_train_classifier": 2.0,
-    "answer_1024_neurons": 0.0,
-    "answer_no_flatten": 0.0,
-    "answer_five_outputs": 0.0,
-    "answer_no_normalisation": 0.0,
-}
-
 LINEAR = """def build_linear_model():
     model = keras.Sequential([{layers}])
     model.compile({compile})
@@ -69,8 +59,6 @@ COMPILE = 'optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["a
 
 def classifier(layers: str = INPUT + FLATTEN + HIDDEN + OUTPUT, compile: str = COMPILE) -> str:
     return CLASSIFIER.format(layers=layers.rstrip("\n"), compile=compile)
-
-
 
 
 def predict_in_a_cell_of_ones_own(notebook: NotebookNode) -> None:
@@ -354,3 +342,8 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
             slow=True,
         ),
     }
+
+
+def corpus(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Every submission of this assignment's corpus by student id."""
+    return {**FAITHFUL, **WRONG, **tampering(reference)}

@@ -14,13 +14,6 @@ from __future__ import annotations
 
 from corpus import BLANK_LATER_CELLS, Submission
 
-FULL = {
-    "test_SimpleDense": 4.0,
-    "test_ActivityRegularizationLayer": 2.0,
-    "test_MLP": 2.0,
-    "test_train_MLP": 2.0,
-}
-
 SIMPLE_DENSE = """class SimpleDense(keras.layers.Layer):
     def __init__(self, units, activation=None, **kwargs):
         super().__init__(**kwargs)
@@ -341,3 +334,8 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
             feedback="the grader computed an accuracy of",
         ),
     }
+
+
+def corpus(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Every submission of this assignment's corpus by student id."""
+    return {**FAITHFUL, **WRONG, **tampering(reference)}

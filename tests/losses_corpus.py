@@ -13,12 +13,6 @@ from __future__ import annotations
 
 from corpus import BLANK_LATER_CELLS, Submission
 
-FULL = {
-    "test_custom_mean_squared_error": 3.0,
-    "test_CustomMSE": 4.0,
-    "test_train_with_custom_loss": 3.0,
-}
-
 CUSTOM_MSE = """class CustomMSE(keras.losses.Loss):
     def __init__(self, regularization_factor=0.1, name="custom_mse"):
         super().__init__(name=name)
@@ -206,3 +200,8 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
             feedback_cell="test_train_with_custom_loss",
         ),
     }
+
+
+def corpus(course_root: str, reference: dict[str, str]) -> dict[str, Submission]:
+    """Every submission of this assignment's corpus by student id."""
+    return {**FAITHFUL, **WRONG, **tampering(reference)}

@@ -21,14 +21,13 @@ from pathlib import Path
 import nbformat
 import postgres
 import pytest
-from conftest import CORPORA
+from corpus import autograde_points
 from nbgrader.api import Gradebook
 
 from autograder.classroom import Classroom
 from autograder.verdict import read_verdict
 
 ASSIGNMENT = "activations"
-LIMITS = CORPORA[ASSIGNMENT].limits
 # Hostile classmates, one for each way a kernel can attack what runs beside it: memory, processes,
 # output, other students' files, the grader's modules, its own kernel (issue #17). Graded in the
 # same --jobs 2 batch as honest ones, everyone must get the grade stock serial grading gave them.
@@ -135,7 +134,7 @@ def batch_class(stock: Classroom, outside_tmp: Path) -> Classroom:
     )
     # Ctrl-C once the first student is recorded: the terminal sends SIGINT to the whole process group.
     # SIGINT as a terminal gives it: a job started in the background by a script (CI) inherits it ignored.
-    run = autograde(classroom, "--jobs", "2", *LIMITS, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    run = autograde(classroom, "--jobs", "2", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                     start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     assert run.stderr is not None
     for line in run.stderr:
@@ -144,7 +143,7 @@ def batch_class(stock: Classroom, outside_tmp: Path) -> Classroom:
             break
     out, _ = run.communicate(timeout=300)
     classroom.interrupted = (run.returncode, out)  # type: ignore[attr-defined]
-    classroom.resumed = autograde(classroom, "--jobs", "2", *LIMITS)  # type: ignore[attr-defined]
+    classroom.resumed = autograde(classroom, "--jobs", "2")  # type: ignore[attr-defined]
     return classroom
 
 
@@ -198,7 +197,7 @@ def test_a_duplicate_is_not_judged_again_and_gets_the_same_verdict(batch_class, 
 
 def test_running_again_grades_nothing_when_nothing_changed(batch_class):
     before = gradebook_rows(sqlite(batch_class))
-    again = autograde(batch_class, "--jobs", "2", *LIMITS)
+    again = autograde(batch_class, "--jobs", "2")
     assert again.returncode == 0
     assert f"up to date {len(STUDENTS) + 1}" in again.stdout and "0 notebooks judged" in again.stdout
     assert gradebook_rows(sqlite(batch_class)) == before
@@ -209,7 +208,7 @@ def test_a_changed_submission_is_graded_again_and_only_it(batch_class, stock):
     one worker process, the serial path)."""
     reference = batch_class.reference_cells(ASSIGNMENT)
     batch_class.submit("relu_returns_list", ASSIGNMENT, reference)
-    again = autograde(batch_class, "--jobs", "1", *LIMITS)
+    again = autograde(batch_class, "--jobs", "1")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "graded 1 " in again.stdout and f"up to date {len(STUDENTS)}" in again.stdout
     assert batch_class.scores(ASSIGNMENT)["relu_returns_list"] == stock.scores(ASSIGNMENT)["reference"]
@@ -219,7 +218,7 @@ def test_force_judges_again_even_what_the_cache_holds(batch_class):
     """--force is how a TA asks for a fresh verdict (after a classmate's sabotage, say): the cache
     must not answer it."""
     before = gradebook_rows(sqlite(batch_class))
-    again = autograde(batch_class, "--jobs", "1", "--force", "--student", DUPLICATE, *LIMITS)
+    again = autograde(batch_class, "--jobs", "1", "--force", "--student", DUPLICATE)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "graded 1 (0 from the cache, 1 notebooks judged)" in again.stdout
     assert gradebook_rows(sqlite(batch_class))[DUPLICATE]["grades"] == before[DUPLICATE]["grades"]
@@ -231,7 +230,7 @@ def test_the_cache_never_changes_a_grade(batch_class):
     before = gradebook_rows(sqlite(batch_class))
     students = [DUPLICATE]
     selected = [arg for student in students for arg in ("--student", student)]
-    again = autograde(batch_class, "--jobs", "2", "--no-cache", "--force", *selected, *LIMITS)
+    again = autograde(batch_class, "--jobs", "2", "--no-cache", "--force", *selected)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "graded 1 (0 from the cache, 1 notebooks judged)" in again.stdout
     after = gradebook_rows(sqlite(batch_class))
@@ -323,7 +322,7 @@ def test_classmates_graded_at_once_cannot_reach_each_others_work(stock, outside_
     classroom.submit("planter", ASSIGNMENT, {**reference, "relu": PLANTER.format(answer=reference["relu"])
                                               + reference["relu"]})  # fmt: skip
     classroom.submit("peeker", ASSIGNMENT, {**reference, "relu": PEEKER})
-    run = autograde(classroom, "--jobs", "2", *LIMITS)
+    run = autograde(classroom, "--jobs", "2")
     assert run.returncode == 0, run.stdout + run.stderr
     planted = window(classroom.autograded_notebook("planter", ASSIGNMENT), "relu")
     peeked = window(classroom.autograded_notebook("peeker", ASSIGNMENT), "relu")
@@ -339,7 +338,7 @@ def test_classmates_graded_at_once_cannot_reach_each_others_work(stock, outside_
 def test_a_local_dask_cluster_grades_like_stock_nbgrader(stock, outside_tmp):
     students = ["naive_sigmoid_overflows", "fault_invalid_json"]
     classroom = new_class(outside_tmp / "dask-class", stock, students)
-    run = autograde(classroom, "--dask", "--jobs", "2", *LIMITS)
+    run = autograde(classroom, "--dask", "--jobs", "2")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 at a time" in run.stdout
     ours = gradebook_rows(sqlite(classroom))
@@ -352,7 +351,7 @@ def test_workers_without_the_course_give_rows_of_zeros_with_the_reason(stock, ou
     """A failure in a worker costs that submission its points, with a reason; the batch goes on."""
     students = ["reference", "fault_invalid_json"]
     classroom = new_class(outside_tmp / "no-course-class", stock, students)
-    run = autograde(classroom, "--jobs", "2", "--worker-course", str(outside_tmp / "nowhere"), *LIMITS)
+    run = autograde(classroom, "--jobs", "2", "--worker-course", str(outside_tmp / "nowhere"))
     assert run.returncode == 1, run.stdout + run.stderr
     assert "failed 2" in run.stdout and "nowhere" in run.stdout
     scores = classroom.scores(ASSIGNMENT)
@@ -361,9 +360,9 @@ def test_workers_without_the_course_give_rows_of_zeros_with_the_reason(stock, ou
         verdict = read_verdict(cell)
         if verdict is not None:
             assert verdict["score"] == 0 and "nowhere" in verdict["reason"]
-    rerun = autograde(classroom, "--jobs", "2", *LIMITS)  # failed students are tried again
+    rerun = autograde(classroom, "--jobs", "2")  # failed students are tried again
     assert rerun.returncode == 0 and "graded 2" in rerun.stdout, rerun.stdout + rerun.stderr
-    assert classroom.scores(ASSIGNMENT)["reference"]["total"] == 12.0
+    assert classroom.scores(ASSIGNMENT)["reference"]["total"] == sum(autograde_points(ASSIGNMENT).values())
 
 
 def test_bad_input_is_refused_with_a_clear_message(batch_class):
@@ -384,7 +383,7 @@ def test_a_postgresql_gradebook_gets_the_rows_sqlite_gets(stock, outside_tmp):
         for student in students:
             source = stock.root / "submitted" / student / ASSIGNMENT
             shutil.copytree(source, classroom.root / "submitted" / student / ASSIGNMENT)
-        run = autograde(classroom, "--jobs", "2", option, *LIMITS)
+        run = autograde(classroom, "--jobs", "2", option)
         assert run.returncode == 0, run.stdout + run.stderr
         assert url in run.stdout
         ours = gradebook_rows(url)
@@ -416,7 +415,7 @@ def test_a_dask_scheduler_started_by_hand_grades_like_stock_nbgrader(stock, outs
             [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=classroom.env(),
         )  # fmt: skip
-        run = autograde(classroom, "--scheduler", address, "--worker-course", str(classroom.root), *LIMITS)
+        run = autograde(classroom, "--scheduler", address, "--worker-course", str(classroom.root))
     finally:
         for process in (worker, scheduler):
             if process is not None:
@@ -447,7 +446,7 @@ def test_a_killed_worker_costs_no_grade(stock, outside_tmp):
     grades are stock nbgrader's."""
     students = ["naive_sigmoid_overflows", "fault_invalid_json"]
     classroom = new_class(outside_tmp / "killed-worker-class", stock, students)
-    run = autograde(classroom, "--jobs", "1", *LIMITS, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run = autograde(classroom, "--jobs", "1", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for _ in range(600):  # the worker is judging once it has started a kernel
             judging = [worker for worker in children(run.pid) if children(worker)]

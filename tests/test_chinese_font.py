@@ -12,6 +12,7 @@ import matplotlib
 import pytest
 
 from autograder import report
+from autograder.assignments import texts_for
 from autograder.chinese_font import CJK_FAMILIES, cjk_family, use_chinese_font
 from autograder.classroom import repo_root
 
@@ -96,12 +97,15 @@ def test_a_font_installed_after_matplotlib_listed_the_fonts_is_found(monkeypatch
 
 
 def _class_report() -> report.ClassReport:
+    texts = texts_for(repo_root(), "activations")  # its check titles, in Chinese and English
     checks = [
-        report.CheckStats("activations", "sigmoid", "values", "values", submissions=4, failures=1),
-        report.CheckStats("activations", "sigmoid", "extremes", "extremes", submissions=4, failures=3),
+        report.CheckStats("activations", "sigmoid", "values", "values", 4, 1, texts=texts),
+        report.CheckStats("activations", "sigmoid", "extremes", "extremes", 4, 3, texts=texts),
     ]
     scores = [report.ScoreRow(s, "activations", score, 12.0) for s, score in (("ada", 12.0), ("李雷", 7.5))]
-    return report.ClassReport("激活函数", [report.AssignmentReport("activations", 12.0, scores, checks)])
+    return report.ClassReport(
+        "激活函数", [report.AssignmentReport("activations", 12.0, scores, checks, texts=texts)]
+    )
 
 
 def test_the_class_report_draws_its_chinese_check_titles(default_fonts):

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 
+from autograder.assignments import texts_for
+from autograder.classroom import repo_root
 from autograder.export import CanvasExporter
 from autograder.roster import import_roster
 from autograder.spreadsheet import NUMBER, neutralise
@@ -107,7 +109,8 @@ def autograded_notebook(root: Path, student: str, assignment: str) -> dict[str, 
         else:
             cell = new_code_cell(f"check_{grade_id}()", execution_count=1)
             cell.metadata["nbgrader"] = {**meta, "solution": False}
-            verdict = score_cell(grade_id, points, results(student, assignment, grade_id))
+            texts = texts_for(repo_root(), assignment)  # the assignment's check titles
+            verdict = score_cell(grade_id, points, results(student, assignment, grade_id), texts=texts)
             write_outputs(cell, verdict)
             scores[grade_id] = verdict.score
         nb.cells.append(cell)

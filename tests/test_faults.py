@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from corpus import autograde_points
 from faults_corpus import PLANTED
 from nbgrader.api import Gradebook
 
@@ -23,6 +24,8 @@ from autograder.sandbox import SandboxedKernelManager
 from autograder.verdict import read_verdict
 
 NOBODY = 65534
+
+FULL_MARKS = sum(autograde_points("activations").values())
 
 
 def test_no_file_was_planted_outside_the_kernels_own_directories(graded_classes):
@@ -73,7 +76,7 @@ def test_grading_without_root_stops_loudly_unless_the_sandbox_is_turned_off(outs
         classroom, "autograde", "activations", "--create", "--SandboxedKernelManager.sandbox=off"
     )
     assert trusted.returncode == 0, trusted.stderr[-3000:]
-    assert classroom.scores("activations")["ada"]["total"] == 12
+    assert classroom.scores("activations")["ada"]["total"] == FULL_MARKS
     assert os.stat(classroom.root / "autograded").st_uid == NOBODY
 
 
@@ -87,7 +90,13 @@ def test_a_course_under_tmp_is_refused_before_anything_is_written():
         classroom.submit("ada", "activations", classroom.reference_cells("activations"))
         stock = classroom.nbgrader("autograde", "activations", "--create", check=False)
         ours = subprocess.run(
-            [str(Path(sys.executable).parent / "autograder"), "autograde", "activations", "--course", str(root)],
+            [
+                str(Path(sys.executable).parent / "autograder"),
+                "autograde",
+                "activations",
+                "--course",
+                str(root),
+            ],
             env=classroom.env(),
             capture_output=True,
             text=True,
@@ -124,4 +133,4 @@ def test_a_kernel_that_cannot_start_leaves_the_notebook_ungraded_not_zeroed(outs
     assert ours.returncode == 1 and "could not start" in ours.stdout, ours.stdout + ours.stderr
     again = autograder()
     assert again.returncode == 0 and "graded 1 " in again.stdout, again.stdout + again.stderr
-    assert classroom.scores("activations")["ada"]["total"] == 12
+    assert classroom.scores("activations")["ada"]["total"] == FULL_MARKS

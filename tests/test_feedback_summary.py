@@ -10,6 +10,7 @@ import re
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.classroom import repo_root
 from autograder.preprocessors import FeedbackSummary
 from autograder.verdict import CheckResult, score_cell, write_outputs
 
@@ -29,7 +30,9 @@ def graded_cell(grade_id: str, points: float, checks: list[tuple[str, dict | Non
 
 def summary(cells, **grading) -> str:
     nb = new_notebook(cells=[new_markdown_cell("# Title"), *cells])
-    nb, _ = FeedbackSummary().preprocess(nb, {"nbgrader": grading} if grading else {})
+    # The titles are the activations assignment's (solutions/activations/texts.py).
+    summary = FeedbackSummary(course_root=str(repo_root()))
+    nb, _ = summary.preprocess(nb, {"nbgrader": {"assignment": "activations", **grading}})
     assert nb.cells[0].metadata.get("autograder_summary"), "the summary must be the first cell"
     return nb.cells[0].source
 

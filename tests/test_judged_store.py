@@ -21,7 +21,8 @@ SETTINGS = {"JudgeExecute": {"timeout": 300}, "SandboxedKernelManager": {"memory
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
     for name in ("solutions", "source", "release"):
-        shutil.copytree(repo_root() / name / "activations", tmp_path / name / "activations")
+        for assignment in ("activations", "cnn"):
+            shutil.copytree(repo_root() / name / assignment, tmp_path / name / assignment)
     shutil.copy(repo_root() / "solutions" / "__init__.py", tmp_path / "solutions" / "__init__.py")
     return tmp_path
 
@@ -46,13 +47,35 @@ def test_the_fingerprint_is_stable(course):
         lambda root: (root / "solutions/__init__.py").open("a").write("\n"),
         lambda root: (root / "source/activations/activations.ipynb").open("a").write(" "),
         lambda root: (root / "release/activations/activations.ipynb").open("a").write(" "),
+        lambda root: (root / "solutions/activations/texts.py").open("a").write("\n"),
+        lambda root: (root / "solutions/activations/grading.toml").open("a").write("\n# more room\n"),
     ],
-    ids=["a check", "the reference", "shared solution code", "the source notebook", "the release"],
-)
+    ids=[
+        "a check", "the reference", "shared solution code", "the source notebook", "the release",
+        "its feedback texts", "its grading limits",
+    ],
+)  # fmt: skip
 def test_the_fingerprint_changes_with_the_checks_and_the_reference(course, change):
     before = judge_fingerprint(course, "activations", SETTINGS)
     change(course)
     assert judge_fingerprint(course, "activations", SETTINGS) != before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "solutions/cnn/texts.py").open("a").write("\n"),
+        lambda root: (root / "solutions/cnn/test_cnn.py").open("a").write("\n# a new check\n"),
+        lambda root: (root / "solutions/cnn/grading.toml").open("a").write("\n"),
+        lambda root: (root / "source/cnn/cnn.ipynb").open("a").write(" "),
+    ],
+    ids=["its texts", "its checks", "its grading limits", "its notebook"],
+)
+def test_another_assignment_changes_nothing(course, change):
+    """A typo fixed in the cnn texts must not re-judge a whole course of activations notebooks."""
+    before = judge_fingerprint(course, "activations", SETTINGS)
+    change(course)
+    assert judge_fingerprint(course, "activations", SETTINGS) == before
 
 
 def test_the_fingerprint_changes_with_the_judges_settings(course):

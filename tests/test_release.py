@@ -10,10 +10,11 @@ import json
 import nbformat
 import pytest
 
+from autograder import assignments
 from autograder.classroom import Classroom, repo_root
 
 REPO = repo_root()
-ASSIGNMENTS = sorted(p.name for p in (REPO / "source").iterdir() if p.is_dir())
+ASSIGNMENTS = list(assignments.find(REPO))
 
 
 @pytest.fixture(scope="module")
@@ -87,22 +88,12 @@ def test_every_source_solution_cell_is_the_reference_function(assignment):
             assert ast.dump(ast.parse(code)) == ast.dump(ast.parse(expected)), meta["grade_id"]
 
 
-POINTS = {
-    "activations": 12,
-    "callbacks": 7,
-    "cnn": 10,
-    "convolution": 10,
-    "first_network": 12,
-    "layers": 10,
-    "losses": 10,
-}
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_points_and_every_solution_cell_is_a_stub_in_release(assignment):
     notebook = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     graded = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert sum(c.metadata["nbgrader"]["points"] for c in graded) == POINTS[assignment]
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in graded}
+    assert points == assignments.get(REPO, assignment).points()  # the release promises the source's points
     stubs = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert stubs
     for cell in stubs:

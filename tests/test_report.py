@@ -11,6 +11,7 @@ import base64
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.api import Gradebook
 
+from autograder.assignments import texts_for
+from autograder.classroom import repo_root
 from autograder.verdict import CheckResult, score_cell, write_outputs
 
 BIN = Path(sys.executable).parent
@@ -97,7 +100,7 @@ def write_notebook(root: Path, student: str, assignment: str) -> dict[str, float
             CheckResult(f"test_{grade_id}_{title}", grade_id, 1.0, title, failure is None, failure)
             for title, failure in OUTCOMES[(student, assignment)][grade_id]
         ]
-        verdict = score_cell(grade_id, points, results)
+        verdict = score_cell(grade_id, points, results, texts=texts_for(repo_root(), assignment))
         write_outputs(cell, verdict)
         scores[grade_id] = verdict.score
         nb.cells.append(cell)
@@ -137,6 +140,9 @@ def forged_cells() -> list:
 def make_course(root: Path, db_url: str | None = None) -> Path:
     """The course, its gradebook SQLite in the course or, with ``db_url``, where its nbgrader_config.py says."""
     root.mkdir(parents=True)
+    for assignment in CELLS:  # the report titles each check from the assignment's texts
+        (root / "solutions" / assignment).mkdir(parents=True)
+        shutil.copy(repo_root() / "solutions" / assignment / "texts.py", root / "solutions" / assignment)
     if db_url:
         (root / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.db_url = {db_url!r}\n")
     with Gradebook(db_url or f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell
 from nbgrader.utils import determine_grade
 
-from autograder.feedback import MESSAGES
+from autograder import assignments
+from autograder.classroom import repo_root
 from autograder.verdict import CheckResult, read_results, read_verdict, score_cell, write_outputs
 
 
@@ -64,7 +65,8 @@ def test_checks_for_other_cells_do_not_count():
 
 
 def test_feedback_names_each_check_with_its_share_and_the_failing_input():
-    verdict = score_cell("test_f", 2, [result(True), result(False, title="extremes")])
+    titles = assignments.texts_for(repo_root(), "activations")  # the assignment these titles are from
+    verdict = score_cell("test_f", 2, [result(True), result(False, title="extremes")], texts=titles)
     cell = graded_cell(2)
     write_outputs(cell, verdict)
     text = cell.outputs[0]["text"]
@@ -99,7 +101,8 @@ def test_no_failure_message_expects_the_input_among_its_fields():
     input"); a message that formats ``{input}`` would turn every such failure into a grader error."""
     fields = {
         key: {name for text in texts.values() for _, name, _, _ in string.Formatter().parse(text) if name}
-        for key, texts in MESSAGES.items()
+        for assignment in assignments.find(repo_root()).values()
+        for key, texts in assignment.texts().messages.items()
     }
     assert [key for key, names in fields.items() if "input" in names] == ["failing_input"]
 
@@ -141,7 +144,7 @@ def test_a_verdict_is_read_only_from_a_test_cell_and_only_when_well_formed():
     forged.metadata["nbgrader"] = {"grade_id": "f", "grade": False, "solution": True, "locked": False}
     assert read_verdict(judged) is not None and read_verdict(forged) is None
     for broken in (
-        {"score": 2, "points": 2, "reason": "", "checks": [{"title": "=HYPERLINK(\"x\")", "passed": True}]},
+        {"score": 2, "points": 2, "reason": "", "checks": [{"title": '=HYPERLINK("x")', "passed": True}]},
         {"score": "2", "points": 2, "reason": "", "checks": []},
         {"score": 2, "points": 2, "reason": "", "checks": "all"},
         ["not", "a", "verdict"],

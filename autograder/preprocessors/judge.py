@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 from queue import Empty
+from typing import ClassVar
 
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
@@ -25,8 +26,10 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Int, List, Unicode, default
+from traitlets.config import Config
 
 from autograder import feedback
+from autograder.assignments import GRADING_SETTINGS, Assignment, texts_for
 from autograder.check_runner import CheckServerUnavailable, run_checks
 from autograder.model_host import ModelLimits
 from autograder.sandbox import (
@@ -37,6 +40,11 @@ from autograder.sandbox import (
     running_as_root,
 )
 from autograder.verdict import failure_lines, is_test_cell, read_results, score_cell, write_outputs
+
+
+def _configured(config: Config, cls: type, name: str) -> bool:
+    """``name`` is set for ``cls`` (or a class it inherits it from) in the loaded configuration."""
+    return any(klass.__name__ in config and name in config[klass.__name__] for klass in cls.__mro__)
 
 
 class KernelUnavailable(Exception):
@@ -102,7 +110,7 @@ class JudgeExecute(Execute):
     )
 
     _course_protected = False
-    _sandbox_checked: set[tuple] = set()  # sandbox settings whose preflight passed in this process
+    _sandbox_checked: ClassVar[set[tuple]] = set()  # sandbox settings whose preflight passed in this process
 
     @default("store_widget_state")
     def _no_widget_state(self) -> bool:
@@ -119,12 +127,17 @@ class JudgeExecute(Execute):
     def __init__(self, **kw):
         kw.setdefault("kernel_manager_class", SandboxedKernelManager)  # nbgrader's Execute sets its own
         super().__init__(**kw)
+        self._configured_limits = {name: getattr(self, name) for name in GRADING_SETTINGS["JudgeExecute"]}
+        self._kernel_limits: dict[str, object] = {}  # what the notebook's assignment sets for its kernel
 
     # -- the whole notebook ---------------------------------------------------------
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         NotebookClient.__init__(self, nb, None)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
+        assignment = resources["nbgrader"]["assignment"]
+        self._use_assignment_limits(assignment)
+        texts = texts_for(Path(self.course_root), assignment)
         test_cells = {cell.metadata.nbgrader["grade_id"]: cell for cell in nb.cells if is_test_cell(cell)}
         intake = dict(nb.metadata.get("autograder", {}))  # what autograder.intake noted
         results, problem = [], ""
@@ -142,7 +155,7 @@ class JudgeExecute(Execute):
                 seconds["kernel_start"] = time.monotonic() - started
                 self._run_student_cells()
                 seconds["cells"] = time.monotonic() - started
-                results, problem = self._run_hidden_checks(resources["nbgrader"]["assignment"])
+                results, problem = self._run_hidden_checks(assignment)
                 seconds["checks"] = time.monotonic() - started - seconds["cells"]
         except SubmissionUnusable as unusable:
             problem = "\n".join(unusable.lines)
@@ -154,7 +167,7 @@ class JudgeExecute(Execute):
         self._cap_notebook(nb)
         for grade_id, cell in test_cells.items():
             points = float(cell.metadata.nbgrader.get("points", 0))
-            verdict = score_cell(grade_id, points, results, problem, self.feedback_languages)
+            verdict = score_cell(grade_id, points, results, problem, self.feedback_languages, texts)
             if "graded_instead" in intake:  # say which file was graded, above everything else
                 renamed = {"key": "graded_instead", "fields": intake["graded_instead"]}
                 verdict.lines[:0] = failure_lines(renamed, self.feedback_languages)
@@ -169,6 +182,27 @@ class JudgeExecute(Execute):
             "problem": problem,
         }
         return nb, resources
+
+    def _use_assignment_limits(self, assignment: str) -> None:
+        """The assignment's own limits (``solutions/<assignment>/grading.toml``) wherever the configuration
+        (nbgrader_config.py, the command line) sets none: a course-wide setting wins for every assignment.
+        The previous notebook's assignment leaves nothing behind."""
+        grading = Assignment(assignment, Path(self.course_root)).grading()  # a worker may have no source/
+        mine = grading.get("JudgeExecute", {})
+        for name, configured in self._configured_limits.items():
+            use_mine = name in mine and not _configured(self.config, type(self), name)
+            setattr(self, name, mine[name] if use_mine else configured)
+        self._kernel_limits = {
+            name: value
+            for name, value in grading.get("SandboxedKernelManager", {}).items()
+            if not _configured(self.config, SandboxedKernelManager, name)
+        }
+
+    def create_kernel_manager(self) -> SandboxedKernelManager:
+        km = super().create_kernel_manager()
+        for name, value in self._kernel_limits.items():
+            setattr(km, name, value)
+        return km
 
     def _start_kernel(self, stack: contextlib.ExitStack) -> None:
         """Start the student's kernel inside ``stack``, or raise KernelUnavailable.
@@ -188,7 +222,7 @@ class JudgeExecute(Execute):
             stack.enter_context(self.setup_kernel())
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
-        except Exception as error:  # noqa: BLE001 - whatever stopped it, the reason is kept
+        except Exception as error:
             raise KernelUnavailable(f"the student's kernel could not start: {error}"[:500]) from error
 
     def _protect_course_once(self) -> None:
@@ -233,7 +267,7 @@ class JudgeExecute(Execute):
         """Past ``max_notebook_bytes``, the student's cells lose their outputs; the judge's stay."""
         if len(json.dumps(nb)) <= self.max_notebook_bytes:
             return
-        note = feedback.message("notebook_too_big", self.feedback_languages, limit=self.max_notebook_bytes)
+        note = feedback.message("outputs_removed", self.feedback_languages, limit=self.max_notebook_bytes)
         for cell in nb.cells:
             if cell.cell_type == "code" and not is_test_cell(cell):
                 cell.outputs = [new_output("stream", name="stderr", text=note + "\n")]

@@ -9,16 +9,19 @@ failed, linked to the cell where the full message (failing input, expected vs go
 
 from __future__ import annotations
 
+import os
 from html import escape
+from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
-from traitlets import List, Unicode
+from traitlets import List, Unicode, default
 
 from autograder import feedback
+from autograder.assignments import texts_for
 from autograder.verdict import failure_lines, read_verdict
 
 SUMMARY_ID = "autograder-summary"
@@ -35,10 +38,19 @@ class FeedbackSummary(NbGraderPreprocessor):
     languages = List(
         Unicode(), list(feedback.LANGUAGES), help="Languages of the summary's texts, in order."
     ).tag(config=True)
+    course_root = Unicode(help="The course directory (its solutions/ hold each assignment's texts).").tag(
+        config=True
+    )
+    texts = feedback.ENGINE_TEXTS
+
+    @default("course_root")
+    def _course_root_default(self) -> str:
+        return os.getcwd()
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        rows = [self.row(cell) for cell in nb.cells if is_grade(cell)]
         grading = resources.get("nbgrader", {})
+        self.texts = texts_for(Path(self.course_root), str(grading.get("assignment", "")))
+        rows = [self.row(cell) for cell in nb.cells if is_grade(cell)]
         total = sum(float(cell.metadata.nbgrader.get("score") or 0) for cell in nb.cells if is_grade(cell))
         possible = sum(
             float(cell.metadata.nbgrader.get("points") or 0) for cell in nb.cells if is_grade(cell)
@@ -63,7 +75,7 @@ class FeedbackSummary(NbGraderPreprocessor):
 
     def say(self, key: str, **fields: object) -> str:
         """A summary text in every configured language, joined by " / "."""
-        return " / ".join(feedback.message(key, self.languages, **fields).splitlines())
+        return " / ".join(self.texts.message(key, self.languages, **fields).splitlines())
 
     def row(self, cell: NotebookNode) -> str:
         """One table row: the cell (linked), its points, and what to fix."""
@@ -79,9 +91,10 @@ class FeedbackSummary(NbGraderPreprocessor):
             reasons: dict[tuple[str, ...], list[str]] = {}
             for check in verdict.get("checks", []):
                 if not check.get("passed") and check.get("weight", 0) > 0:
-                    why = failure_lines(check.get("failure") or {}, self.languages)[: len(self.languages)]
+                    failure = check.get("failure") or {}
+                    why = failure_lines(failure, self.languages, self.texts)[: len(self.languages)]
                     reasons.setdefault(tuple(why), []).append(
-                        f"✗ {feedback.title(check['title'], self.languages)}"
+                        f"✗ {self.texts.title(check['title'], self.languages)}"
                     )
             fix = [titles + list(why) for why, titles in reasons.items()]
             if not fix and verdict.get("reason"):

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from autograder import datasets
 from autograder.checks import CheckFailed, check, show
 from autograder.codec import Handle
-from autograder.feedback import message
 from autograder.models import saved_model
 from solutions.callbacks import reference
+from solutions.callbacks.texts import TEXTS
 
 ACCURACIES = st.lists(st.floats(0, 1), min_size=1, max_size=12)
 THRESHOLDS = st.sampled_from([0.9, 0.5, 0.75])
@@ -204,7 +204,7 @@ def test_the_grader_confirms_the_accuracy(student, training_images, note):
     model = saved_model(student, student.get("history", "model", keep=True)).model
     x, y = training_images
     accuracy = float(np.mean(np.asarray(model.predict(x)).argmax(axis=1) == y))
-    note(message("confirmed_accuracy", accuracy=accuracy, count=len(y)))
+    note(TEXTS.message("confirmed_accuracy", accuracy=accuracy, count=len(y)))
     if accuracy < reference.MIN_CONFIRMED_ACCURACY:
         raise CheckFailed(
             "not_confirmed", got=f"{accuracy:.3f}", expected=f"{reference.MIN_CONFIRMED_ACCURACY:.2f}"

@@ -17,10 +17,10 @@ from hypothesis.extra import numpy as hnp
 
 from autograder import datasets
 from autograder.checks import CheckFailed, check, expect_close, show
-from autograder.feedback import message
 from autograder.model_host import ModelRaised
 from autograder.models import SavedModel, compile_setting_name, saved_model
 from solutions.cnn import reference
+from solutions.cnn.texts import TEXTS
 
 IMAGES = st.integers(1, 4).flatmap(lambda n: hnp.arrays(np.uint8, (n, 28, 28)))
 EDGES = np.stack([np.zeros((28, 28), np.uint8), np.full((28, 28), 255, np.uint8)])
@@ -116,7 +116,7 @@ def test_compiled_for_integer_labels(built):
 @check(cell="test_build_cnn", title="parameter_budget")
 def test_within_the_parameter_budget(built, note):
     parameters = loaded(built).model.count_params()
-    note(message("parameter_count", count=parameters))
+    note(TEXTS.message("parameter_count", count=parameters))
     if parameters > reference.MAX_PARAMETERS:
         raise CheckFailed("over_budget", got=f"{parameters:,}", expected=f"{reference.MAX_PARAMETERS:,}")
 
@@ -167,6 +167,6 @@ def expect_tier(accuracy: float | CheckFailed, tier: float, note=None) -> None:
     if isinstance(accuracy, CheckFailed):
         raise accuracy
     if note is not None:
-        note(message("test_accuracy", accuracy=accuracy))
+        note(TEXTS.message("test_accuracy", accuracy=accuracy))
     if accuracy < tier:
         raise CheckFailed("below_tier", got=f"{accuracy:.4f}", expected=f"{tier:.2f}")

@@ -19,11 +19,11 @@ import pytest
 from autograder import datasets
 from autograder.checks import CheckFailed, check, show
 from autograder.codec import Handle
-from autograder.feedback import message
 from autograder.model_host import ModelRaised
 from autograder.models import SavedModel, compile_setting_name, saved_model
 from autograder.student import KernelGone
 from solutions.first_network import reference
+from solutions.first_network.texts import TEXTS
 
 ACTIVATION_TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
 
@@ -191,7 +191,7 @@ def test_trained_linear_model_predicts_31_at_10(student, note):
     model = loaded(student, "linear_model", "build_linear_model").model
     x = np.array([[reference.PROBE_X]], dtype="float32")
     prediction = float(expect_output_shape(model, x, (1, 1))[0, 0])
-    note(message("linear_prediction_value", got=f"{prediction:.3f}"))
+    note(TEXTS.message("linear_prediction_value", got=f"{prediction:.3f}"))
     if not abs(prediction - reference.EXPECTED_PREDICTION) <= reference.PREDICTION_TOLERANCE:
         raise CheckFailed(
             "prediction_off",
@@ -260,7 +260,7 @@ def test_trained_classifier_accuracy_on_the_test_set(student, test_images, note)
     model = loaded(student, "classifier", "build_fashion_classifier").model
     probabilities = expect_output_shape(model, images, (len(labels), reference.CLASSES))
     accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
-    note(message("test_set_accuracy", accuracy=accuracy, count=len(labels)))
+    note(TEXTS.message("test_set_accuracy", accuracy=accuracy, count=len(labels)))
     if accuracy < reference.MIN_TEST_ACCURACY:
         raise CheckFailed(
             "classifier_not_learned", got=f"{accuracy:.3f}", expected=f"{reference.MIN_TEST_ACCURACY:.2f}"

@@ -21,8 +21,8 @@ from hypothesis.extra import numpy as hnp
 from autograder import datasets
 from autograder.checks import CheckFailed, check, expect_close, show
 from autograder.codec import Handle, Tensor
-from autograder.feedback import message
 from solutions.layers import reference
+from solutions.layers.texts import TEXTS
 
 FLOAT32 = {"rtol": 1e-4, "atol": 1e-4}  # a float32 layer against the float64 reference
 ACTIVATION_NAMES = st.sampled_from(reference.ACTIVATIONS)
@@ -256,7 +256,7 @@ def test_trained_weights_classify_the_training_images(student, training_images, 
     weights = mlp_variables(student, "model", "model")
     x, y = training_images
     accuracy = float(np.mean(reference.mlp_logits(x, weights).argmax(axis=1) == y))
-    note(message("measured_accuracy", accuracy=accuracy, count=len(y)))
+    note(TEXTS.message("measured_accuracy", accuracy=accuracy, count=len(y)))
     if accuracy < reference.MIN_TRAINING_ACCURACY:
         raise CheckFailed(
             "not_learned_training", got=f"{accuracy:.3f}", expected=f"{reference.MIN_TRAINING_ACCURACY:.2f}"
