@@ -9,6 +9,7 @@ import contextlib
 import importlib
 import io
 import pkgutil
+import re
 import string
 import textwrap
 
@@ -35,6 +36,70 @@ def test_every_student_facing_markdown_cell_is_chinese_then_english(notebook):
     cells = nbformat.read(REPO / notebook, as_version=4).cells
     problems = bilingual.notebook_problems(cells)
     assert problems == [], f"{notebook} does not follow the bilingual format:\n" + "\n".join(problems)
+
+
+# What a plot shows: titles, axis labels and legend entries. A label that is only code or maths
+# ("relu(x)", "sigmoid σ(x)", "x") needs no translation; one with English words needs Chinese beside it.
+PLOT_TEXT_CALLS = {"title", "set_title", "suptitle", "xlabel", "ylabel", "set_xlabel", "set_ylabel"}
+PLOT_TEXT_KEYWORDS = {"label", "title", "xlabel", "ylabel"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _literal_text(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):  # f"图片 image {index}": the literal parts
+        return " ".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    return ""
+
+
+def plot_labels_without_chinese(source: str) -> list[str]:
+    """Plot texts in ``source`` that have English words and no Chinese."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        texts = [_literal_text(node.args[0])] if name in PLOT_TEXT_CALLS and node.args else []
+        texts += [_literal_text(k.value) for k in node.keywords if k.arg in PLOT_TEXT_KEYWORDS]
+        found += [t for t in texts if t and not CJK.search(t) and _has_english_words(t)]
+    return found
+
+
+def _has_english_words(text: str) -> bool:
+    """Words, not code: "value" or "training accuracy", not "relu(x)", "x" or "sigmoid σ(x)" (a formula
+    with the function's name)."""
+    calls = re.compile(r"\w+\([^)]*\)")
+    words = [w for w in re.findall(r"[A-Za-z]+", calls.sub(" ", text)) if len(w) >= 2]
+    if calls.search(text):
+        return len(words) > 1
+    return any(len(word) >= 3 for word in words)
+
+
+@pytest.mark.parametrize("notebook", RELEASED, ids=str)
+def test_every_plot_label_a_student_sees_has_chinese(notebook):
+    cells = nbformat.read(REPO / notebook, as_version=4).cells
+    code = [SOLUTION_MARKERS.sub("", c.source) for c in cells if c.cell_type == "code"]
+    labels = [label for source in code for label in plot_labels_without_chinese(source)]
+    assert labels == [], f"{notebook}: plot texts in English only: {labels}"
+
+
+@pytest.mark.parametrize(
+    "source, caught",
+    [
+        ('plt.title("accuracy per epoch")', True),
+        ('plt.ylabel("value")', True),
+        ('ax.plot(x, y, label="training accuracy")', True),
+        ('ax.set_title(f"image {i}: {name}")', True),
+        ('ax.plot(x, y, label="derivative tanh\'(x)")', True),
+        ('plt.title("每轮的准确率 · accuracy per epoch")', False),
+        ('plt.plot(xs, relu(xs), label="relu(x)")', False),
+        ('plt.plot(xs, sigmoid(xs), label="sigmoid σ(x)")', False),
+        ('plt.xlabel("x")', False),
+    ],
+)
+def test_the_plot_label_check_catches_english_only_labels(source, caught):
+    assert bool(plot_labels_without_chinese(source)) == caught
 
 
 # ---------------------------------------------------------------- the checker on small cells
