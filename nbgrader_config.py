@@ -41,10 +41,10 @@ c.JudgeExecute.max_notebook_output_bytes = 20_000_000  # every message a kernel 
 c.JudgeExecute.max_notebook_bytes = 50_000_000  # the autograded notebook, hard cap
 c.JudgeExecute.feedback_languages = ["zh", "en"]
 
-# The student's kernel: its own unprivileged uid, no network, capped memory, processes and scratch space.
+# The student's kernel: its own unprivileged uid, no network, capped processes and scratch space (its memory
+# and CPU time are each assignment's, in grading.toml).
 c.SandboxedKernelManager.sandbox = "required"  # no root, namespaces or cgroups: grading stops and says why
 c.SandboxedKernelManager.process_limit = 4096  # processes and threads
-c.SandboxedKernelManager.cpu_limit = 3600  # CPU seconds per kernel process
 c.SandboxedKernelManager.file_size_limit = "1G"
 c.SandboxedKernelManager.tmp_size = "1G"  # its own /tmp, /var/tmp and /dev/shm
 c.SandboxedKernelManager.isolate_network = True

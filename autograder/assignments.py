@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import keyword
+import logging
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,16 @@ from autograder.feedback import ENGINE_TEXTS, Texts
 
 TEXTS_FILE = "texts.py"
 GRADING_FILE = "grading.toml"
+# An assignment's name is a folder, a Python package (solutions.<name>) and a module name
+# (autograder/visible/<name>.py); the names of the visible package's shared modules are taken.
+NAME = re.compile(r"[a-z][a-z0-9_]*")
+RESERVED = frozenset({"messages", "report"})
+
+
+def is_name(name: str) -> bool:
+    """``name`` can be an assignment's: lower case, a Python name that is not a keyword or reserved."""
+    return bool(NAME.fullmatch(name)) and not keyword.iskeyword(name) and name not in RESERVED
+
 
 # What an assignment's grading.toml may set, by the configurable class it belongs to, with each setting's
 # type. A value in nbgrader_config.py or on the command line wins over the assignment's (for every
@@ -54,6 +67,10 @@ class Assignment:
     name: str
     course_root: Path
 
+    def __post_init__(self) -> None:
+        if not is_name(self.name):  # it becomes a path: nothing outside solutions/ may be named
+            raise AssignmentError(f"{self.name!r} is not an assignment name (lower case, a Python name)")
+
     @property
     def folder(self) -> Path:
         """``solutions/<name>/``: reference, hidden checks, texts and grading limits (never released)."""
@@ -79,7 +96,9 @@ class Assignment:
         notebook = nbformat.read(self.source_notebook, as_version=4)
         return {
             cell.metadata["nbgrader"]["grade_id"]: (
-                0.0 if cell.metadata["nbgrader"].get("solution") else float(cell.metadata["nbgrader"]["points"])
+                0.0
+                if cell.metadata["nbgrader"].get("solution")
+                else float(cell.metadata["nbgrader"]["points"])
             )
             for cell in notebook.cells
             if cell.metadata.get("nbgrader", {}).get("grade")
@@ -99,16 +118,17 @@ def find(course_root: Path) -> dict[str, Assignment]:
     solutions = Path(course_root) / "solutions"
     found = {}
     for folder in sorted(solutions.iterdir()) if solutions.is_dir() else ():
-        assignment = Assignment(folder.name, Path(course_root))
-        if folder.is_dir() and assignment.source_notebook.is_file():
-            found[folder.name] = assignment
+        if folder.is_dir() and is_name(folder.name):
+            assignment = Assignment(folder.name, Path(course_root))
+            if assignment.source_notebook.is_file():
+                found[folder.name] = assignment
     return found
 
 
 def get(course_root: Path, name: str) -> Assignment:
     """The assignment ``name``; a clear error when the course has none by that name."""
     found = find(course_root)
-    if name not in found:
+    if not is_name(name) or name not in found:
         known = ", ".join(found) or "none"
         raise AssignmentError(
             f"no assignment {name!r} in {course_root}: it needs solutions/{name}/ and "
@@ -118,10 +138,18 @@ def get(course_root: Path, name: str) -> Assignment:
 
 
 def texts_for(course_root: Path, name: str) -> Texts:
-    """The texts feedback about ``name`` is written with; the engine's alone for an unknown name (a
-    gradebook can hold an assignment whose folder is gone)."""
+    """The texts feedback about ``name`` is written with; the engine's alone, with a warning, where the
+    assignment's cannot be read (a gradebook can hold an assignment whose folder is gone; after a
+    grading run as root, solutions/ is readable by root only)."""
     path = Path(course_root) / "solutions" / name / TEXTS_FILE
-    return _texts(path) if path.is_file() else ENGINE_TEXTS
+    try:
+        if is_name(name) and path.is_file():
+            return _texts(path)
+        problem = "no such file"
+    except OSError as error:
+        problem = str(error)
+    logging.getLogger(__name__).warning("check titles shown as their keys: %s: %s", path, problem)
+    return ENGINE_TEXTS
 
 
 def _grading(path: Path) -> dict[str, dict[str, Any]]:

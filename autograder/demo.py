@@ -35,10 +35,6 @@ EXPORTS = {
     ),
     "gradescope": ("autograder.export.GradescopeExporter", ()),
 }
-TAMPERING = {
-    "relu": "def relu(x):\n    return 0\n"
-    "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
-}
 
 
 def scenarios(course: Path) -> dict[str, Path]:

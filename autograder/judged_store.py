@@ -24,6 +24,8 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from autograder.assignments import is_name
+
 # Packages whose version can change how a notebook runs or is checked.
 JUDGE_PACKAGES = (
     "tensorflow", "keras", "numpy", "scipy", "matplotlib", "hypothesis", "pytest",
@@ -87,7 +89,11 @@ def judge_fingerprint(course_root: Path, assignment: str, settings: dict[str, An
 def _assignment_names(course_root: Path) -> list[str]:
     """The course's assignments as far as a worker can see them (it may have solutions/ but no source/)."""
     solutions = course_root / "solutions"
-    return sorted(p.name for p in solutions.iterdir() if p.is_dir()) if solutions.is_dir() else []
+    return (
+        sorted(p.name for p in solutions.iterdir() if p.is_dir() and is_name(p.name))
+        if solutions.is_dir()
+        else []
+    )
 
 
 def notebook_key(fingerprint: str, nb: NotebookNode) -> str:

@@ -10,13 +10,12 @@ the release, and its reference grades full, its release 0.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-NAME = re.compile(r"[a-z][a-z0-9_]*")
+from autograder.assignments import is_name
 
 REFERENCE = '''def scale(x, factor=2.0):
     """x multiplied by factor, elementwise.
@@ -121,7 +120,7 @@ FAITHFUL = {{
 WRONG = {{
     "{name}_ignores_factor": Submission(
         {{"scale": "def scale(x, factor=2.0):\\n    return np.asarray(x) * 2.0\\n"}},
-        lost={{"test_scale": {lost}}},
+        lost={{"test_scale": 2 / 3}},  # the share of the cell lost: the values check, weight 2 of 3
         why="always doubles: right for the default factor only",
     ),
 }}
@@ -173,23 +172,27 @@ def notebook(name: str) -> nbformat.NotebookNode:
 def new_assignment(course_root: Path, name: str) -> list[Path]:
     """Write the new assignment ``name`` into the course; the files written, in the order to read them.
 
-    Refuses a name that is not a Python identifier in lower case, or one the course already has."""
+    Refuses a name that cannot be an assignment's (lower case, a Python name, not a keyword, not one of
+    autograder.visible's shared modules) and one whose files any exist; writes nothing then."""
     course_root = Path(course_root)
-    if not NAME.fullmatch(name):
-        raise ValueError(f"{name!r}: an assignment name is lower-case letters, digits and _ (a Python name)")
-    if (course_root / "solutions" / name).exists() or (course_root / "source" / name).exists():
-        raise ValueError(f"the course already has an assignment {name!r}")
-    written = [course_root / "source" / name / f"{name}.ipynb"]
-    written[0].parent.mkdir(parents=True)
-    nbformat.write(notebook(name), written[0])
-    for template, text in FILES.items():
-        path = course_root / template.format(name=name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.format(name=name), encoding="utf-8")
-        written.append(path)
+    if not is_name(name):
+        raise ValueError(
+            f"{name!r}: an assignment name is lower-case letters, digits and _, a Python name that is not a "
+            "keyword, 'messages' or 'report'"
+        )
+    texts = {
+        course_root / "source" / name / f"{name}.ipynb": nbformat.writes(notebook(name)) + "\n",
+        **{
+            course_root / template.format(name=name): text.format(name=name)
+            for template, text in FILES.items()
+        },
+    }
     if (course_root / "tests").is_dir():
-        path = course_root / "tests" / f"{name}_corpus.py"
-        lost = POINTS * 2 / 3  # the values check (weight 2 of 3) fails, the default factor passes
-        path.write_text(CORPUS.format(name=name, lost=lost), encoding="utf-8")
-        written.append(path)
-    return written
+        texts[course_root / "tests" / f"{name}_corpus.py"] = CORPUS.format(name=name)
+    taken = [path for path in [*texts, course_root / "solutions" / name] if path.exists()]
+    if taken:
+        raise ValueError(f"the course already has an assignment {name!r} ({taken[0]} exists)")
+    for path, text in texts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(texts)

@@ -89,10 +89,10 @@ WRONG = {  # each starts from the reference and replaces the cells it names
     "naive_sigmoid_overflows": Submission(
         {"sigmoid": "def sigmoid(x):\n    x = np.asarray(x)\n    return 1 / (1 + np.exp(-x))\n"},
         lost={
-            "test_sigmoid": 0.5,
-            "test_sigmoid_derivative": 0.5,
-            "test_tanh": 0.5,
-            "test_tanh_derivative": 0.5,
+            "test_sigmoid": 0.25,
+            "test_sigmoid_derivative": 0.25,
+            "test_tanh": 0.25,
+            "test_tanh_derivative": 0.25,
         },
         why="np.exp(-x) overflows for x <= -710 (float64) with a RuntimeWarning; sigmoid_derivative, tanh "
         "and tanh_derivative call this sigmoid, so each loses its extremes check",
@@ -110,13 +110,13 @@ WRONG = {  # each starts from the reference and replaces the cells it names
     ),
     "sigmoid_derivative_of_output": Submission(
         {"sigmoid_derivative": "def sigmoid_derivative(x):\n    s = sigmoid(x)\n    return s * (1 - x)\n"},
-        lost={"test_sigmoid_derivative": 2.0},
+        lost={"test_sigmoid_derivative": 1.0},
         why="σ'(x) = σ(x)(1 − x) is wrong on every input except x = 0, so no check passes",
         feedback="wrong value at index",
     ),
     "tanh_derivative_without_square": Submission(
         {"tanh_derivative": "def tanh_derivative(x):\n    return 1 - tanh(x)\n"},
-        lost={"test_tanh_derivative": 2.0},
+        lost={"test_tanh_derivative": 1.0},
         why="1 − tanh(x) differs from 1 − tanh(x)² except where tanh(x) is 0 or 1",
         feedback="wrong value at index",
     ),
@@ -154,7 +154,7 @@ WRONG = {  # each starts from the reference and replaces the cells it names
 
 
 def _all_lost(*cells: str) -> dict[str, float]:
-    return {cell: FULL[cell] for cell in cells}
+    return dict.fromkeys(cells, 1.0)
 
 
 STEAL_HELPER = '''import gc
@@ -284,7 +284,7 @@ def tampering(course_root: str, reference: dict[str, str]) -> dict[str, Submissi
         ),
         "tamper_edit_graded_cells": Submission(
             {},
-            lost={"test_sigmoid": 2.0},
+            lost={"test_sigmoid": 1.0},
             why="nbgrader restores an edited locked cell (points and source) from the gradebook, so relu "
             "is graded as usual and earns its 1 point, not 100; a deleted test cell is not restored and "
             "scores 0 although sigmoid is correct",

@@ -143,35 +143,35 @@ FAITHFUL = {
 WRONG = {
     "ge_not_gt": Submission(
         {"AccuracyThresholdCallback": callback(compare=">=")},
-        lost={"test_AccuracyThresholdCallback": 1.0},
+        lost={"test_AccuracyThresholdCallback": 0.25},
         why="stops at exactly 0.9; the real run never lands on exactly 0.9, so it still stops right",
         feedback="strictly above the threshold",
         slow=True,  # its checks also fail on loss_instead_of_accuracy in CI
     ),
     "monitor_ignored": Submission(
         {"AccuracyThresholdCallback": callback(key='"accuracy"')},
-        lost={"test_AccuracyThresholdCallback": 1.0},
+        lost={"test_AccuracyThresholdCallback": 0.25},
         why="always reads 'accuracy': right for the default, wrong for monitor='val_accuracy'",
         feedback="strictly above the threshold",
         slow=True,  # its checks also fail on loss_instead_of_accuracy in CI
     ),
     "crashes_on_logs_none": Submission(
         {"AccuracyThresholdCallback": callback(logs="")},
-        lost={"test_AccuracyThresholdCallback": 1.0},
+        lost={"test_AccuracyThresholdCallback": 0.25},
         why="logs.get on None raises AttributeError; fit always passes a dictionary, so the real run is fine",
         feedback="AttributeError",
         slow=True,  # its checks also fail on loss_instead_of_accuracy in CI
     ),
     "loss_instead_of_accuracy": Submission(
         {"AccuracyThresholdCallback": SEED_LOSS_CALLBACK},
-        lost={"test_AccuracyThresholdCallback": 4.0, "test_train_until_threshold": 3.0},
+        lost={"test_AccuracyThresholdCallback": 1.0, "test_train_until_threshold": 1.0},
         why="the seed's loss < 0.4 stops after epoch 4 below 0.9 accuracy; without a 'loss' key it compares "
         "None with 0.4 and crashes",
         feedback="TypeError",
     ),
     "fixed_five_epochs": Submission(
         {"train_until_threshold": train(FIT.replace("epochs=max_epochs", "epochs=5"))},
-        lost={"test_train_until_threshold": 3.0},
+        lost={"test_train_until_threshold": 1.0},
         why="lesson 1's epochs=5 instead of max_epochs: training ends before the accuracy passes 0.9 "
         "(the grader measures 0.886)",
         feedback="never went above 0.9",
@@ -182,7 +182,7 @@ WRONG = {
                 FIT.replace("max_epochs, callbacks=[AccuracyThresholdCallback()]", "8")
             )
         },
-        lost={"test_train_until_threshold": 1.5},
+        lost={"test_train_until_threshold": 0.5},
         why="the notebook says the run passes 0.9 after epoch 8, so fit(epochs=8) without the callback gives "
         "the same History; on the grader's learnable data it trains on after passing 0.9, and the model is "
         "still trained",
@@ -190,7 +190,7 @@ WRONG = {
     ),
     "tf1_acc_key": Submission(
         {"AccuracyThresholdCallback": callback(key='"acc"')},
-        lost={"test_AccuracyThresholdCallback": 3.0, "test_train_until_threshold": 1.5},
+        lost={"test_AccuracyThresholdCallback": 0.75, "test_train_until_threshold": 0.5},
         why="TF1's logs['acc'] is None in TF2: it warns every epoch and never stops, so the real run trains "
         "all max_epochs (the trained model is accurate, so the grader's measure passes)",
         feedback="TensorFlow 1's key",
@@ -198,7 +198,7 @@ WRONG = {
     ),
     "epochs_50_literal": Submission(
         {"train_until_threshold": train(FIT.replace("epochs=max_epochs", "epochs=50"))},
-        lost={"test_train_until_threshold": 1.5},
+        lost={"test_train_until_threshold": 0.5},
         why="the lab's epochs=50 written in, max_epochs ignored: the real run is right, but on the grader's "
         "unlearnable data with max_epochs=3 it trains 50 epochs",
         feedback="give fit epochs=max_epochs",
@@ -206,7 +206,7 @@ WRONG = {
     ),
     "callback_left_out": Submission(
         {"train_until_threshold": train(FIT.replace("callbacks=[AccuracyThresholdCallback()], ", ""))},
-        lost={"test_train_until_threshold": 1.5},
+        lost={"test_train_until_threshold": 0.5},
         why="fit without callbacks trains all 50 epochs; the callback itself is right",
         feedback="the callback did not stop it",
         slow=True,
@@ -219,7 +219,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     return {
         "tamper_input_transformer": Submission(
             {"AccuracyThresholdCallback": reference["AccuracyThresholdCallback"] + "\n" + BLANK_LATER_CELLS},
-            lost={"test_train_until_threshold": 3.0},
+            lost={"test_train_until_threshold": 1.0},
             why="every later cell is blanked, so nothing trains and history is never defined; test cells "
             "never run in the kernel, so the callback keeps its points",
             feedback="not defined",
@@ -233,7 +233,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
                     "    return history\n"
                 )
             },
-            lost={"test_train_until_threshold": 3.0},
+            lost={"test_train_until_threshold": 1.0},
             why="a History with made-up accuracies that stop right, around an untrained model: on the "
             "grader's unlearnable data it has 2 epochs, not max_epochs=3, and the grader's own measure of the "
             "model is 0.06",
@@ -250,7 +250,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
                     "    return history\n"
                 ),
             },
-            lost={"test_AccuracyThresholdCallback": 3.0, "test_train_until_threshold": 1.5},
+            lost={"test_AccuracyThresholdCallback": 0.75, "test_train_until_threshold": 0.5},
             why="TF1's logs['acc'] never stops, but fit(epochs=8) with the callback passed ends where a "
             "working one would and params['epochs'] is overwritten to max_epochs: the real run looks right, "
             "but on the grader's learnable data it trains on after passing 0.9 (the accuracy measure passes)",

@@ -125,14 +125,14 @@ FAITHFUL = {
 WRONG = {
     "no_pooling_over_budget": Submission(
         {"build_cnn": build("no_pooling")},
-        lost={"test_build_cnn": 2.0, "test_train_cnn": 5.0},
+        lost={"test_build_cnn": 2 / 3, "test_train_cnn": 1.0},
         why="without pooling the first Dense layer alone has 6.4 million weights: the notebook refuses to "
         "train it, so the untrained model misses every tier",
         feedback="over the budget of 500,000",
     ),
     "channel_axis_forgotten_build_not_done": Submission(
         {"preprocess": preprocess("    return (images / 255.0).astype(np.float32)\n"), "build_cnn": NOT_DONE},
-        lost={"test_preprocess": 1.0, "test_build_cnn": 3.0, "test_train_cnn": 5.0},
+        lost={"test_preprocess": 0.5, "test_build_cnn": 1.0, "test_train_cnn": 1.0},
         why="handed in half done: (N, 28, 28) without the channel axis, and no network yet",
         feedback="float32 array of shape",
     ),
@@ -143,7 +143,7 @@ WRONG = {
             ),
             "build_cnn": NOT_DONE,
         },
-        lost={"test_preprocess": 1.0, "test_build_cnn": 3.0, "test_train_cnn": 5.0},
+        lost={"test_preprocess": 0.5, "test_build_cnn": 1.0, "test_train_cnn": 1.0},
         why="adds the channel axis by setting images.shape: right values, but the caller's array changes "
         "shape (and no network yet)",
         feedback="changed the shape of the array it was given",
@@ -155,7 +155,7 @@ WRONG = {
                 'keras.layers.Dense(10, activation="softmax")', "keras.layers.Dense(10)"
             ),
         },
-        lost={"test_preprocess": 2.0, "test_build_cnn": 1.0, "test_train_cnn": 5.0},
+        lost={"test_preprocess": 1.0, "test_build_cnn": 1 / 3, "test_train_cnn": 1.0},
         why="the last layer gives raw scores, not probabilities, for a loss that expects probabilities (and "
         "preprocess is not written yet, so nothing trains)",
         feedback="not 10 probabilities",
@@ -163,20 +163,20 @@ WRONG = {
     ),
     "compiled_with_mse_not_trained": Submission(
         {"build_cnn": build(loss='"mse"', extra="    model.fit = lambda *args, **kwargs: None\n")},
-        lost={"test_build_cnn": 1.0, "test_train_cnn": 5.0},
+        lost={"test_build_cnn": 1 / 3, "test_train_cnn": 1.0},
         why="lesson 1's mean squared error for integer labels, and fit made a no-op so it hands in quickly",
         feedback="integer labels need",
     ),
     "seed_notes_network": Submission(
         {"build_cnn": build("seed_notes")},
-        lost={"test_train_cnn": 3.0},
+        lost={"test_train_cnn": 3 / 5},
         why="the older network the notebook quotes measures 0.8987 after 5 epochs: the first tier only",
         feedback="below this tier",
         slow=True,
     ),
     "not_normalised": Submission(
         {"preprocess": preprocess("    return images.astype(np.float32).reshape(-1, 28, 28, 1)\n")},
-        lost={"test_preprocess": 1.0, "test_train_cnn": 5.0},
+        lost={"test_preprocess": 0.5, "test_train_cnn": 1.0},
         why="pixels 0-255: the network learns on them, but the grader gives it the test images as part 1 "
         "specifies, in [0, 1], and it measures 0.10",
         feedback="1.0",
@@ -190,7 +190,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     return {
         "tamper_input_transformer": Submission(
             {"build_cnn": reference["build_cnn"] + "\n" + BLANK_LATER_CELLS},
-            lost={"test_train_cnn": 5.0},
+            lost={"test_train_cnn": 1.0},
             why="every later cell is blanked, so nothing trains and model is never defined",
             feedback="not defined",
         ),
@@ -220,7 +220,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     return model
 """
             },
-            lost={"test_build_cnn": 1.0, "test_train_cnn": 5.0},
+            lost={"test_build_cnn": 1 / 3, "test_train_cnn": 1.0},
             why="a model of almost no weights whose predict asks for tens of GB: the process that runs it "
             "for the grader is stopped at its memory cap, those two checks fail with the reason, and the "
             "checks that only read the model (parameters, compile settings) pass",
@@ -233,7 +233,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
                     "    model.evaluate = lambda *args, **kwargs: {'loss': 0.1, 'accuracy': 0.95}\n"
                 )
             },
-            lost={"test_train_cnn": 5.0},
+            lost={"test_train_cnn": 1.0},
             why="fit does nothing and evaluate reports 0.95: the grader measures the untrained model itself",
             feedback="below this tier",
         ),

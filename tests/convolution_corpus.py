@@ -210,14 +210,14 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
     return {
         "reads_transformed_pixels": Submission(
             edit(reference, "convolve3x3", READ, READ.replace("image[", "result[")),
-            lost={"test_convolve3x3": 4.0},
+            lost={"test_convolve3x3": 1.0},
             why="reading result, where earlier pixels are already replaced, changes later pixels (on the "
             "bad-input check's valid 4×4 sample, pixel (2, 2) becomes 115 instead of 165): every check fails",
             feedback="wrong pixel at",
         ),
         "kernel_not_transposed": Submission(
             edit(reference, "convolve3x3", READ, "acc += float(image[x + r - 1, y + c - 1]) * kernel[r, c]"),
-            lost={"test_convolve3x3": 4.0},
+            lost={"test_convolve3x3": 1.0},
             why="the seed's loop is a correlation with the transposed kernel; every check meets an asymmetric "
             "kernel on an asymmetric image",
             feedback="wrong pixel at",
@@ -228,7 +228,7 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                 .replace("value = weight * acc", "value = acc")
                 .replace("result[x, y] = int(value)", "result[x, y] = int(weight * value)")
             },
-            lost={"test_convolve3x3": 2.0},
+            lost={"test_convolve3x3": 0.5},
             why="clip first, then weight: wrong whenever weight is not 1 (0.1 and 2.5 are drawn by the "
             "reference and correlate2d checks; with 2.5 a clipped 255 becomes int(637.5), which NumPy 2 refuses "
             "to store in uint8, and that OverflowError is what the feedback shows); the no-mutation and "
@@ -241,14 +241,14 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                 .replace(CLIP, "")
                 .replace("result[x, y] = int(value)", "result[x, y] = int(value) % 256")
             },
-            lost={"test_convolve3x3": 4.0},
+            lost={"test_convolve3x3": 1.0},
             why="without clipping, 400 becomes 144 and -40 becomes 216 (uint8 wrap-around); every check meets "
             "such values, the bad-input check's valid 4×4 sample too",
             feedback="wrong pixel at",
         ),
         "border_set_to_zero": Submission(
             edit(reference, "convolve3x3", "result = image.copy()", "result = np.zeros_like(image)"),
-            lost={"test_convolve3x3": 4.0},
+            lost={"test_convolve3x3": 1.0},
             why="the border must keep the input's values; every check compares the whole image",
             feedback="wrong pixel at",
         ),
@@ -256,33 +256,33 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
             edit(
                 reference, "convolve3x3", "result = image.copy()", "result = image\n    image = image.copy()"
             ),
-            lost={"test_convolve3x3": 1.0},
+            lost={"test_convolve3x3": 0.25},
             why="the values are right (it reads a copy) but it writes into the caller's array",
             feedback="changed its input array",
             feedback_cell="test_convolve3x3",
         ),
         "rounds_instead_of_truncating": Submission(
             edit(reference, "convolve3x3", "result[x, y] = int(value)", "result[x, y] = int(round(value))"),
-            lost={"test_convolve3x3": 3.0},
+            lost={"test_convolve3x3": 0.75},
             why="uint8 storage truncates toward zero; rounding differs on every .5 or more; only the "
             "bad-input check (integer kernel, weight 1) sees no fraction",
             feedback="wrong pixel at",
         ),
         "pool_stride_1": Submission(
             {"max_pool2x2": POOL_STRIDE_1},
-            lost={"test_max_pool2x2": 2.0},
+            lost={"test_max_pool2x2": 1.0},
             why="overlapping windows image[i:i+2, j:j+2] instead of image[2i:2i+2, 2j:2j+2]",
             feedback="wrong pooled value at",
         ),
         "pool_keeps_odd_edge": Submission(
             {"max_pool2x2": POOL_CEIL},
-            lost={"test_max_pool2x2": 2.0},
+            lost={"test_max_pool2x2": 1.0},
             why="(H + 1) // 2 rows keeps a half block for odd sizes; the shape must be (H // 2, W // 2)",
             feedback="returned shape",
         ),
         "fast_calls_slow": Submission(
             {"convolve3x3_fast": FAST_CALLS_SLOW},
-            lost={"test_convolve3x3_fast": 1.0},
+            lost={"test_convolve3x3_fast": 0.5},
             why="right values, but it delegates to convolve3x3 (found in its source)",
             feedback="calls `convolve3x3`",
         ),
@@ -293,14 +293,14 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                 "pixels[c : c + size_x - 2, r : r + size_y - 2]",
                 "pixels[r : r + size_x - 2, c : c + size_y - 2]",
             ),
-            lost={"test_convolve3x3_fast": 2.0},
+            lost={"test_convolve3x3_fast": 1.0},
             why="the slices swap r and c, so the kernel is not transposed as in the seed's loop; the "
             "no-loop check also grades one asymmetric example and fails too",
             feedback="wrong pixel at",
         ),
         "fast_fakes_its_source": Submission(
             {"convolve3x3_fast": FAST_FAKES_ITS_SOURCE},
-            lost={"test_convolve3x3_fast": 1.0},
+            lost={"test_convolve3x3_fast": 0.5},
             why="it delegates to convolve3x3 and plants a loop-free fake in linecache, so inspect.getsource "
             "in the kernel lies; the check also reads the def in the submitted notebook, which calls convolve3x3",
             feedback="calls `convolve3x3`",
@@ -311,14 +311,14 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                     "np.zeros((new_x, new_y), dtype=image.dtype)", "np.zeros((new_x, new_y))"
                 )
             },
-            lost={"test_max_pool2x2": 1.0},
+            lost={"test_max_pool2x2": 0.5},
             why="the lab's np.zeros((new_x, new_y)) is float64: right values, but the notebook asks for the "
             "input's dtype, which pool_values grades",
             feedback="dtype is float64",
         ),
         "convolve_returns_float_image": Submission(
             edit(reference, "convolve3x3", "result = image.copy()", "result = image.astype(np.float64)"),
-            lost={"test_convolve3x3": 1.0},
+            lost={"test_convolve3x3": 0.25},
             why="right (truncated) values in a float64 array: the notebook asks for uint8, which "
             "matches_reference grades; the other checks compare values only",
             feedback="dtype is float64",
@@ -328,7 +328,7 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                 "convolve3x3_fast": "def convolve3x3_fast(image, kernel, weight=1.0):\n    slow = convolve3x3\n"
                 "    return slow(image, kernel, weight)\n"
             },
-            lost={"test_convolve3x3_fast": 1.0},
+            lost={"test_convolve3x3_fast": 0.5},
             why="delegating through another name is still using convolve3x3 (found in its source)",
             feedback="calls `convolve3x3`",
         ),
@@ -342,7 +342,7 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                 "    for x in range(1, size_x - 1):\n        for r in range(3):\n            for c in range(3):\n"
                 "                acc[x - 1] += pixels[x + c - 1, r : r + size_y - 2] * kernel[r, c]\n",
             ),
-            lost={"test_convolve3x3_fast": 1.0},
+            lost={"test_convolve3x3_fast": 0.5},
             why="right values, vectorized along each row only: the loop over the rows runs once per row",
             feedback="loop over pixels",
         ),
@@ -352,7 +352,7 @@ def wrong(reference: dict[str, str]) -> dict[str, Submission]:
                     "def convolve3x3(", "def convolve3x3_fast("
                 )
             },
-            lost={"test_convolve3x3_fast": 1.0},
+            lost={"test_convolve3x3_fast": 0.5},
             why="right values from a loop over every pixel (found in its source)",
             feedback="loop over pixels",
         ),

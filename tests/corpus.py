@@ -23,7 +23,9 @@ def autograde_points(assignment: str) -> dict[str, float]:
 @dataclass
 class Submission:
     cells: dict[str, str]
-    lost: dict[str, float] = field(default_factory=dict)  # points lost per graded cell
+    # The share of a graded cell's points it loses (1.0: all of them; 0.25: one of four equal checks).
+    # Shares, not points: the points live only in the source notebook, so changing them changes no corpus.
+    lost: dict[str, float] = field(default_factory=dict)
     why: str = ""
     feedback: str = ""  # a phrase the feedback of ``feedback_cell`` must contain (reference: none)
     feedback_cell: str = ""  # default: the first cell in ``lost``
@@ -36,6 +38,6 @@ class Submission:
 
     def expected(self, full: dict[str, float]) -> dict[str, float]:
         """Scores per graded cell (and the total) given each cell's full points."""
-        scores = {cell: points - self.lost.get(cell, 0.0) for cell, points in full.items()}
+        scores = {cell: points * (1 - self.lost.get(cell, 0.0)) for cell, points in full.items()}
         scores["total"] = sum(scores.values())
         return scores

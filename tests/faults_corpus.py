@@ -15,8 +15,7 @@ from pathlib import Path
 from corpus import Submission, autograde_points
 from nbformat import NotebookNode
 
-FULL = autograde_points("activations")
-ALL_LOST = dict(FULL)
+ALL_LOST = dict.fromkeys(autograde_points("activations"), 1.0)  # every graded cell, all of it
 PLANTED = "planted-by-student.txt"
 
 MEMORY_BOMB = """hog = []
@@ -149,10 +148,9 @@ def faults(course_root: str, reference: dict[str, str]) -> dict[str, Submission]
                     path=str(root / "submitted" / "reference" / "activations" / "activations.ipynb")
                 )
             },
-            lost={
-                cell: FULL[cell]
-                for cell in ("test_sigmoid", "test_sigmoid_derivative", "test_tanh", "test_tanh_derivative")
-            },
+            lost=dict.fromkeys(
+                ("test_sigmoid", "test_sigmoid_derivative", "test_tanh", "test_tanh_derivative"), 1.0
+            ),
             why="submitted/ is private to the grader, so nothing is copied and sigmoid stays undefined; "
             "sigmoid_derivative, tanh and tanh_derivative (built on sigmoid) fail with it",
             feedback="not defined",

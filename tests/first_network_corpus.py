@@ -130,7 +130,7 @@ WRONG = {
     # -- part 1: the linear model ----------------------------------------------------------------
     "linear_with_adam": Submission(
         {"build_linear_model": linear(compile='optimizer="adam", loss="mean_squared_error"')},
-        lost={"test_build_linear_model": 2.0},
+        lost={"test_build_linear_model": 2 / 3},
         why="Adam's default step (0.001) is far too small for 500 epochs on six examples: measured prediction "
         "17.500 at x = 10; the saved compile settings say Adam",
         feedback="the model is compiled with optimizer",
@@ -138,7 +138,7 @@ WRONG = {
     ),
     "linear_mean_absolute_error": Submission(
         {"build_linear_model": linear(compile='optimizer="sgd", loss="mean_absolute_error"')},
-        lost={"test_build_linear_model": 1.0},
+        lost={"test_build_linear_model": 1 / 3},
         why="the line is still learned (measured 30.938 at x = 10, within 0.5), but the loss is not the "
         "mean squared error asked for",
         feedback="the model is compiled with loss",
@@ -150,7 +150,7 @@ WRONG = {
                 layers='keras.Input(shape=(1,)), keras.layers.Dense(1, activation="relu")'
             )
         },
-        lost={"test_build_linear_model": 1.0},
+        lost={"test_build_linear_model": 1 / 3},
         why="a relu neuron is not a line (it cannot output -2 at x = -1), yet at x = 10 it still predicts "
         "31.071 (measured): only the architecture check fails",
         feedback="does not apply linear",
@@ -158,7 +158,7 @@ WRONG = {
     ),
     "linear_without_input_shape": Submission(
         {"build_linear_model": linear(layers="keras.layers.Dense(units=1)")},
-        lost={"test_build_linear_model": 2.0},
+        lost={"test_build_linear_model": 2 / 3},
         why="without keras.Input the model has no input shape; fit on the 1-d xs then fails (measured: "
         "'expected min_ndim=2, found ndim=1'), so linear_model is never trained and cannot predict",
         feedback="has no input shape",
@@ -168,7 +168,7 @@ WRONG = {
             "build_linear_model": "def build_linear_model():\n"
             "    return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(units=1)])\n"
         },
-        lost={"test_build_linear_model": 2.0},
+        lost={"test_build_linear_model": 2 / 3},
         why="compile forgotten: the saved file has no compile settings and fit refuses to train, so the "
         "untrained neuron's prediction is far from 31",
         feedback="is not compiled",
@@ -180,7 +180,7 @@ WRONG = {
                 layers=INPUT + FLATTEN + HIDDEN.replace("128", "1024") + OUTPUT
             )
         },
-        lost={"test_build_fashion_classifier": 1.0},
+        lost={"test_build_fashion_classifier": 1 / 3},
         why="question 1's experiment left in the graded function: the layers differ, but it trains as well "
         "(measured outside nbgrader: test accuracy 0.878) and about twice as slow (103 s against 52 s)",
         feedback="Dense(1024)",
@@ -188,7 +188,7 @@ WRONG = {
     ),
     "classifier_without_flatten": Submission(
         {"build_fashion_classifier": classifier(layers=INPUT + HIDDEN + OUTPUT)},
-        lost={"test_build_fashion_classifier": 2.0, "test_train_classifier": 2.0},
+        lost={"test_build_fashion_classifier": 2 / 3, "test_train_classifier": 1.0},
         why="Dense on (28, 28) works row by row: output (batch, 28, 10), fit fails at once (measured: "
         "'output must have rank target.ndim - 1'), so the classifier stays untrained; the input shape is right",
         feedback="expected [Flatten(), Dense(128, relu), Dense(10, softmax)]",
@@ -199,7 +199,7 @@ WRONG = {
                 layers=INPUT + FLATTEN + HIDDEN + OUTPUT.replace("10,", "5,")
             )
         },
-        lost={"test_build_fashion_classifier": 2.0, "test_train_classifier": 2.0},
+        lost={"test_build_fashion_classifier": 2 / 3, "test_train_classifier": 1.0},
         why="5 output units for 10 classes: layers and output shape are wrong, and fit fails on the first "
         "label above 4 (measured: InvalidArgumentError), so the classifier is untrained with 5 outputs",
         feedback="Dense(5)",
@@ -211,7 +211,7 @@ WRONG = {
                 compile='optimizer="adam", loss="mse", metrics=["accuracy"]'
             )
         },
-        lost={"test_build_fashion_classifier": 1.0, "test_train_classifier": 2.0},
+        lost={"test_build_fashion_classifier": 1 / 3, "test_train_classifier": 1.0},
         why="mean squared error between integer labels (batch,) and 10 probabilities (batch, 10) does not even "
         "run: fit fails at once (measured: 'Dimensions must be equal, but are 32 and 10')",
         feedback="the model is compiled with loss",
@@ -222,7 +222,7 @@ WRONG = {
                 layers=INPUT + FLATTEN + HIDDEN + "            keras.layers.Dense(10),\n"
             )
         },
-        lost={"test_build_fashion_classifier": 1.0, "test_train_classifier": 2.0},
+        lost={"test_build_fashion_classifier": 1 / 3, "test_train_classifier": 1.0},
         why="raw scores fed to a cross-entropy that expects probabilities: training goes nowhere (measured: "
         "accuracy 0.10 every epoch, 0.0996 on the test set)",
         feedback="does not apply softmax",
@@ -247,7 +247,7 @@ WRONG = {
                 compile='optimizer="adam", loss="sparse_categorical_crossentropy"'
             )
         },
-        lost={"test_build_fashion_classifier": 1.0},
+        lost={"test_build_fashion_classifier": 1 / 3},
         why="no accuracy metric: training is the same (the grader measures the accuracy itself), only the "
         "compile check fails",
         feedback="the model is compiled with metrics",
@@ -313,9 +313,9 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
         "tamper_input_transformer": Submission(
             {"build_linear_model": reference["build_linear_model"] + "\n" + BLANK_LATER_CELLS},
             lost={
-                "test_build_fashion_classifier": 3.0,
-                "test_train_classifier": 2.0,
-                "test_build_linear_model": 1.0,
+                "test_build_fashion_classifier": 1.0,
+                "test_train_classifier": 1.0,
+                "test_build_linear_model": 1 / 3,
             },
             why="the transformer blanks every later cell, so linear_model is never trained or even made, and "
             "build_fashion_classifier and classifier are never defined; build_linear_model keeps its "
@@ -325,7 +325,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
         ),
         "tamper_fake_linear_model": Submission(
             {"build_fashion_classifier": reference["build_fashion_classifier"] + FAKE_LINEAR},
-            lost={"test_build_linear_model": 1.0},
+            lost={"test_build_linear_model": 1 / 3},
             why="after the real training, linear_model is replaced by an object that answers 31; the grader "
             "asks it to save itself and predicts with the loaded copy, so the stand-in earns nothing",
             feedback="'FakeLinearModel' object has no attribute 'save'",
@@ -334,7 +334,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
         ),
         "tamper_fake_fit": Submission(
             {"build_fashion_classifier": FAKE_FIT},
-            lost={"test_train_classifier": 2.0},
+            lost={"test_train_classifier": 1.0},
             why="fit and evaluate are replaced by stand-ins that report 0.99; the saved model is the right "
             "untrained network, and the grader's own measure on the test images finds about 0.10",
             feedback="measured an accuracy of",

@@ -226,14 +226,14 @@ WRONG = {
                 build="        pass\n",
             )
         },
-        lost={"test_SimpleDense": 4.0, "test_MLP": 2.0, "test_train_MLP": 2.0},
+        lost={"test_SimpleDense": 1.0, "test_MLP": 1.0, "test_train_MLP": 1.0},
         why="weights made in __init__ for 784 inputs: they exist before the first call and every other input "
         "size fails, including the MLP's second layer, so the MLP cannot be called or trained",
         feedback="has weights before its first call",
     ),
     "bias_initialised_to_ones": Submission(
         {"SimpleDense": simple_dense(build=BUILD.format(bias="ones"))},
-        lost={"test_SimpleDense": 1.0},
+        lost={"test_SimpleDense": 0.25},
         why="with the grader's weights every output is right; only the new layer's bias is wrong, and the "
         "MLP still learns (it scores 0.85 like the reference)",
         feedback="is not all zeros",
@@ -241,7 +241,7 @@ WRONG = {
     ),
     "activation_before_bias": Submission(
         {"SimpleDense": simple_dense(call="self.activation(tf.matmul(inputs, self.w)) + self.b")},
-        lost={"test_SimpleDense": 3.0, "test_MLP": 1.0},
+        lost={"test_SimpleDense": 0.75, "test_MLP": 0.5},
         why="activation(x @ W) + b: outputs, gradients and the rebuilt layer are wrong for every activation "
         "but None, and so are the MLP's logits; its weights, trained in that other network, still classify "
         "the training images well in the reference network, so the training points stay",
@@ -254,7 +254,7 @@ WRONG = {
                 call="self.activation(np.matmul(inputs, self.w.numpy()) + self.b.numpy())"
             )
         },
-        lost={"test_SimpleDense": 1.0, "test_train_MLP": 2.0},
+        lost={"test_SimpleDense": 0.25, "test_train_MLP": 1.0},
         why="NumPy gives the right numbers when called directly, but the tape cannot follow it (no gradient) "
         "and fit, which traces call into a graph, fails, so the model is never trained",
         feedback="finds no gradient for W and b",
@@ -266,7 +266,7 @@ WRONG = {
                 '        config.update({"units": self.units})\n        return config\n'
             )
         },
-        lost={"test_SimpleDense": 1.0},
+        lost={"test_SimpleDense": 0.25},
         why="get_config has no activation: from_config makes a layer without one",
         feedback="get_config() must carry units and activation",
         slow=True,  # CI time: its checks fail on other submissions too
@@ -279,20 +279,20 @@ WRONG = {
     ),
     "regularizer_sign_flipped": Submission(
         {"ActivityRegularizationLayer": ACTIVITY.format(loss="-self.rate * tf.reduce_sum(inputs)")},
-        lost={"test_ActivityRegularizationLayer": 1.0},
+        lost={"test_ActivityRegularizationLayer": 0.5},
         why="the loss has the wrong sign for every rate; the output is still the input",
         feedback="wrong value",
     ),
     "regularizer_mean_not_sum": Submission(
         {"ActivityRegularizationLayer": ACTIVITY.format(loss="self.rate * tf.reduce_mean(inputs)")},
-        lost={"test_ActivityRegularizationLayer": 1.0},
+        lost={"test_ActivityRegularizationLayer": 0.5},
         why="rate · mean instead of rate · sum: equal only for a single element",
         feedback="wrong value",
         slow=True,  # CI time: its checks fail on other submissions too
     ),
     "mlp_softmax_output": Submission(
         {"MLP": mlp(last=', activation="softmax"')},
-        lost={"test_MLP": 1.0},
+        lost={"test_MLP": 0.5},
         why="probabilities instead of logits: the variables are right, the outputs are not; softmax keeps "
         "the largest score largest, so the trained weights still classify as well and training keeps its "
         "points",
@@ -300,7 +300,7 @@ WRONG = {
     ),
     "mlp_skips_a_layer": Submission(
         {"MLP": mlp(fourth="")},
-        lost={"test_MLP": 2.0, "test_train_MLP": 2.0},
+        lost={"test_MLP": 1.0, "test_train_MLP": 1.0},
         why="dense_4 is made but never called: dense_5 is built for 64 inputs, so there are 10 variables "
         "but of the wrong shapes",
         feedback="have shapes",
@@ -313,7 +313,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     return {
         "tamper_input_transformer": Submission(
             {"SimpleDense": reference["SimpleDense"] + "\n" + BLANK_LATER_CELLS},
-            lost={"test_ActivityRegularizationLayer": 2.0, "test_MLP": 2.0, "test_train_MLP": 2.0},
+            lost={"test_ActivityRegularizationLayer": 1.0, "test_MLP": 1.0, "test_train_MLP": 1.0},
             why="the transformer blanks every later cell, so the other classes and model are never defined; "
             "test cells never run in the kernel, so SimpleDense keeps its points",
             feedback="not defined",
@@ -328,7 +328,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
                     "model(x_small[:1])\n",
                 )
             },
-            lost={"test_train_MLP": 2.0},
+            lost={"test_train_MLP": 1.0},
             why="a made-up history and evaluate that report perfect accuracy; the grader computes the accuracy "
             "from the untrained weights itself",
             feedback="the grader computed an accuracy of",

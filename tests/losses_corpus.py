@@ -108,7 +108,7 @@ WRONG = {
             "custom_mean_squared_error": "def custom_mean_squared_error(y_true, y_pred):\n"
             "    return np.mean(np.square(np.asarray(y_true) - np.asarray(y_pred)))\n"
         },
-        lost={"test_custom_mean_squared_error": 1.0},
+        lost={"test_custom_mean_squared_error": 1 / 3},
         why="NumPy gives the right value but tf.GradientTape cannot follow it: no gradient",
         feedback="finds no gradient",
     ),
@@ -117,27 +117,27 @@ WRONG = {
             "custom_mean_squared_error": "def custom_mean_squared_error(y_true, y_pred):\n"
             "    return tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)\n"
         },
-        lost={"test_custom_mean_squared_error": 3.0},
+        lost={"test_custom_mean_squared_error": 1.0},
         why="Keras's own reduction (one value per sample) is not one number for 2-d labels; its gradient "
         "is the per-sample sum's",
         feedback="a loss must be a single number",
     ),
     "regularizer_sign_flipped": Submission(
         {"CustomMSE": custom_mse(result="mse - self.regularization_factor * regularization")},
-        lost={"test_CustomMSE": 4.0},
+        lost={"test_CustomMSE": 1.0},
         why="subtracting the regularization term is wrong for every factor but 0, including the default",
         feedback="wrong value",
     ),
     "factor_hard_coded": Submission(
         {"CustomMSE": custom_mse(result="mse + 0.1 * regularization")},
-        lost={"test_CustomMSE": 3.0},
+        lost={"test_CustomMSE": 0.75},
         why="the factor is stored but 0.1 is always used: values, gradients and from_config(2.5) are wrong "
         "for the other factors; only the defaults check is right",
         feedback="wrong value",
     ),
     "get_config_missing": Submission(
         {"CustomMSE": custom_mse(config="")},
-        lost={"test_CustomMSE": 1.0},
+        lost={"test_CustomMSE": 0.25},
         why="without get_config the parent's config has no factor and from_config fails on 'reduction'",
         feedback="get_config() does not carry the right regularization_factor",
     ),
@@ -146,7 +146,7 @@ WRONG = {
             "train_with_custom_loss": 'model = build_mlp()\nmodel.compile(optimizer="adam", loss="mse", '
             'metrics=["accuracy"])\nhistory = model.fit(x_small, y_small, epochs=1, batch_size=32, verbose=2)\n'
         },
-        lost={"test_train_with_custom_loss": 1.5},
+        lost={"test_train_with_custom_loss": 0.5},
         why="the model learns, but with Keras's MSE, not with the CustomMSE of part 2",
         feedback="not compiled with CustomMSE()",
     ),
@@ -155,7 +155,7 @@ WRONG = {
             "train_with_custom_loss": 'model = build_mlp()\nmodel.compile(optimizer="adam", loss=CustomMSE(), '
             'metrics=["accuracy"])\nhistory = None\n'
         },
-        lost={"test_train_with_custom_loss": 1.5},
+        lost={"test_train_with_custom_loss": 0.5},
         why="compiled right but never fitted: the grader's own evaluation finds chance accuracy",
         feedback="the grader measured an accuracy of",
     ),
@@ -185,7 +185,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
     return {
         "tamper_input_transformer": Submission(
             {"custom_mean_squared_error": reference["custom_mean_squared_error"] + "\n" + BLANK_LATER_CELLS},
-            lost={"test_CustomMSE": 4.0, "test_train_with_custom_loss": 3.0},
+            lost={"test_CustomMSE": 1.0, "test_train_with_custom_loss": 1.0},
             why="the transformer blanks every later cell, so CustomMSE and model are never defined; test "
             "cells never run in the kernel, so nothing else changes",
             feedback="not defined",
@@ -193,7 +193,7 @@ def tampering(reference: dict[str, str]) -> dict[str, Submission]:
         ),
         "tamper_fake_model": Submission(
             {"train_with_custom_loss": FAKE_MODEL},
-            lost={"test_train_with_custom_loss": 3.0},
+            lost={"test_train_with_custom_loss": 1.0},
             why="the grader asks the model to save itself and reads the loss and the accuracy from that "
             "file, loaded in Keras safe mode; a stand-in cannot be saved, so its answers are never used",
             feedback="'FakeModel' object has no attribute 'save'",

@@ -19,6 +19,7 @@ import pytest
 
 from autograder import assignments, feedback
 from autograder.classroom import repo_root
+from autograder.scaffold import new_assignment
 from autograder.verdict import is_test_cell
 
 REPO = repo_root()
@@ -139,3 +140,18 @@ def test_a_broken_grading_file_is_refused_with_its_name(tmp_path):
     (folder / "grading.toml").write_text("[JudgeExecute]\nmax_examples = 1000\n")
     with pytest.raises(assignments.AssignmentError, match="cannot be set per assignment"):
         assignments.Assignment("demo", tmp_path).grading()
+
+
+def test_a_name_that_cannot_be_an_assignment_is_refused_and_nothing_is_written(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "taken_corpus.py").write_text("# another assignment's corpus\n")
+    for name in ("class", "report", "messages", "Upper", "../escape", "", "taken"):
+        with pytest.raises(ValueError):
+            new_assignment(tmp_path, name)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "tests",
+        "tests/taken_corpus.py",
+    ]
+    with pytest.raises(assignments.AssignmentError):
+        assignments.Assignment("../../etc", tmp_path)
+    assert assignments.texts_for(tmp_path, "../../etc") is feedback.ENGINE_TEXTS

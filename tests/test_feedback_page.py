@@ -13,12 +13,15 @@ import shutil
 
 import pytest
 from browser import Chromium
+from corpus import autograde_points
 
 from autograder.classroom import repo_root
 
 ASSIGNMENT = "activations"
 ARTIFACTS = repo_root() / "test-artifacts" / "feedback"
 STUDENTS = ["reference", "relu_derivative_zero_at_zero", "untouched_release"]
+
+FULL_MARKS = sum(autograde_points("activations").values())
 
 
 def points(value: float) -> str:
@@ -66,7 +69,7 @@ def test_summary_comes_first_and_matches_the_gradebook(pages, student: str) -> N
     )
     assert summary_top < first_cell_top, "the summary must be above the first graded cell"
     summary = browser.text("#autograder-summary")
-    assert f"总分 / total: {points(scores['total'])} / 12" in summary
+    assert f"总分 / total: {points(scores['total'])} / {points(FULL_MARKS)}" in summary
     rows = summary_rows(browser)
     assert set(rows) == {cell for cell in scores if cell != "total"}
     for cell, score in scores.items():
@@ -105,4 +108,4 @@ def test_untouched_notebook_page_says_what_to_write(pages) -> None:
     assert rows and all(
         "replace `raise NotImplementedError()` with your code" in row for row in rows.values()
     )
-    assert "总分 / total: 0 / 12" in browser.text("#autograder-summary")
+    assert f"总分 / total: 0 / {points(FULL_MARKS)}" in browser.text("#autograder-summary")

@@ -29,10 +29,11 @@ import pytest
 from browser import Chromium
 from nbgrader.api import Gradebook
 
-from autograder.classroom import Classroom
+from autograder import assignments
+from autograder.classroom import Classroom, repo_root
 
 ASSIGNMENT = "convolution"
-LIMITS = ("--JudgeExecute.timeout=60", "--JudgeExecute.call_timeout=30")
+POINTS = assignments.get(repo_root(), ASSIGNMENT).autograde_points()  # from the source notebook
 
 
 def payload(name: str) -> str:
@@ -58,24 +59,27 @@ plt.figure(figsize=(3, 2))
 plt.plot([0, 1, 2], [2, 0, 1])
 plt.show()
 """
-HOSTILE_ANSWER = HONEST_ANSWER + f"""
-<img src=x onerror="{payload('md-img')}">
+HOSTILE_ANSWER = (
+    HONEST_ANSWER
+    + f"""
+<img src=x onerror="{payload("md-img")}">
 
-<script>{payload('md-script')}</script>
+<script>{payload("md-script")}</script>
 
-[hostile link](javascript:{payload('md-link')})
+[hostile link](javascript:{payload("md-link")})
 
-<svg onload="{payload('md-svg')}"><circle r="4"/></svg>
+<svg onload="{payload("md-svg")}"><circle r="4"/></svg>
 """
+)
 HOSTILE_OUTPUTS = f"""
 
 from IPython.display import HTML, SVG, Javascript, display
 
-display(HTML("<b>pooled</b><script>{payload('html-script')}</script><img src=x onerror=\\"{payload('html-img')}\\">"))
-display(Javascript("{payload('javascript')}"))
-display(SVG("<svg xmlns='http://www.w3.org/2000/svg' onload=\\"{payload('svg-output')}\\"><circle r='4'/></svg>"))
+display(HTML("<b>pooled</b><script>{payload("html-script")}</script><img src=x onerror=\\"{payload("html-img")}\\">"))
+display(Javascript("{payload("javascript")}"))
+display(SVG("<svg xmlns='http://www.w3.org/2000/svg' onload=\\"{payload("svg-output")}\\"><circle r='4'/></svg>"))
 # an output dressed as the judge's verdict is still the student's
-display(HTML("<script>{payload('judge-imitation')}</script>"),
+display(HTML("<script>{payload("judge-imitation")}</script>"),
         metadata={{"autograder": {{"score": 2, "points": 2, "reason": "", "checks": []}}}})
 """
 HOSTILE_NAMES = {part: f'<img src=x onerror="{payload(part)}">' for part in ("first_name", "last_name")}
@@ -117,7 +121,7 @@ def course(outside_tmp: Path) -> Classroom:
     for name in HOSTILE_FILE_NAMES:
         shutil.copy(handed_in, handed_in.with_name(name))
     handed_in.unlink()
-    classroom.nbgrader("autograde", ASSIGNMENT, "--force", "--create", *LIMITS)
+    classroom.nbgrader("autograde", ASSIGNMENT, "--force", "--create")
     classroom.nbgrader("generate_feedback", ASSIGNMENT, "--force")
     with Gradebook(f"sqlite:///{classroom.root / 'gradebook.db'}") as gradebook:  # names from an LMS roster
         gradebook.update_or_create_student("hostile", **HOSTILE_NAMES)
@@ -175,7 +179,9 @@ def formgrader(course: Classroom) -> Iterator[str]:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the formgrader did not start:\n{(course.root / 'formgrader.log').read_text()}")
+                    pytest.fail(
+                        f"the formgrader did not start:\n{(course.root / 'formgrader.log').read_text()}"
+                    )
                 time.sleep(0.5)
         yield f"{base}/formgrader/submissions/{{submission}}/?token={token}"
     finally:
@@ -269,7 +275,9 @@ def check_honest_content(browser: Chromium, cell: str) -> None:
     assert shown["bold"] == ["Max pooling"], shown
     assert shown["table"] == ["strong responses", "exact position"], shown
     assert shown["image"], shown  # the answer's inline PNG decoded
-    assert "2 \\times 2" in shown["text"] or "2×2" in shown["text"].replace(" ", ""), shown  # TeX, or MathJax's
+    assert "2 \\times 2" in shown["text"] or "2×2" in shown["text"].replace(" ", ""), (
+        shown
+    )  # TeX, or MathJax's
     figures = plots(browser)
     assert len(figures) >= 2 and all(figures), figures  # the notebook's own matplotlib plots
 
@@ -283,8 +291,11 @@ def test_honest_feedback_page_keeps_markdown_plots_and_the_judges_outputs(
     judged = browser.evaluate(
         "document.querySelector('a[name=test_convolve3x3]').closest('div.cell').innerText"
     )
-    assert "本题得分 4 / 4 | score 4 of 4" in judged and "✓ " in judged
-    assert "总分 / total: 8 / 10" in browser.text("#autograder-summary")  # the summary is added after
+    full = f"{POINTS['test_convolve3x3']:g}"
+    assert f"本题得分 {full} / {full} | score {full} of {full}" in judged and "✓ " in judged
+    # the summary is added after; the written answer is not graded yet
+    total = f"{sum(POINTS.values()):g} / {sum(assignments.get(repo_root(), ASSIGNMENT).points().values()):g}"
+    assert f"总分 / total: {total}" in browser.text("#autograder-summary")
 
 
 def test_honest_formgrader_page_keeps_markdown_and_plots(
@@ -293,4 +304,5 @@ def test_honest_formgrader_page_keeps_markdown_and_plots(
     browser.open_url(formgrader.format(submission=submission_id(course, "honest")))
     settle(browser)
     check_honest_content(browser, "document.querySelector('#pooling_answer').closest('.nbgrader_cell')")
-    assert "本题得分 4 / 4 | score 4 of 4" in browser.text("body")  # the judge's output
+    full = f"{POINTS['test_convolve3x3']:g}"
+    assert f"本题得分 {full} / {full} | score {full} of {full}" in browser.text("body")  # the judge's output

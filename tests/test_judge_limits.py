@@ -49,6 +49,7 @@ def test_each_assignment_has_its_own_limits_and_the_configuration_wins(tmp_path)
     config = Config()
     config.JudgeExecute.timeout = 600  # as nbgrader_config.py or --JudgeExecute.timeout=600 sets it
     config.SandboxedKernelManager.memory_limit = "8G"
+    config.ExecutePreprocessor.call_timeout = 99  # a base class's setting: hidden by the assignment's
     configured = JudgeExecute(course_root=str(tmp_path), config=config)
     configured.nb = new_notebook()
     configured._use_assignment_limits("quick")

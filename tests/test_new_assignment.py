@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from autograder import assignments
 from autograder.classroom import Classroom
 from autograder.scaffold import POINTS
@@ -60,4 +62,4 @@ def test_a_new_assignment_is_found_released_and_graded(outside_tmp):
     assert scores["reference"] == {**full, "total": POINTS}
     assert scores["untouched_release"]["total"] == 0
     for student, submission in submissions.items():
-        assert scores[student] == submission.expected(full), (student, submission.why)
+        assert scores[student] == pytest.approx(submission.expected(full)), (student, submission.why)

@@ -26,7 +26,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Int, List, Unicode, default
-from traitlets.config import Config
+from traitlets.config import Config, Configurable
 
 from autograder import feedback
 from autograder.assignments import GRADING_SETTINGS, Assignment, texts_for
@@ -42,9 +42,13 @@ from autograder.sandbox import (
 from autograder.verdict import failure_lines, is_test_cell, read_results, score_cell, write_outputs
 
 
-def _configured(config: Config, cls: type, name: str) -> bool:
-    """``name`` is set for ``cls`` (or a class it inherits it from) in the loaded configuration."""
-    return any(klass.__name__ in config and name in config[klass.__name__] for klass in cls.__mro__)
+def _configured(config: Config, section: str, name: str, parent: Configurable | None = None) -> bool:
+    """``name`` is set in the configuration's ``section`` itself (``c.JudgeExecute.timeout``, or nested
+    under the parent, ``c.Autograde.JudgeExecute.timeout``), as nbgrader_config.py or the command line
+    sets it. A setting for a base class (``c.ExecutePreprocessor.timeout``) does not count: it was always
+    hidden by the course's own settings, and a batch worker does not load the global config files."""
+    configs = [config, *([parent._find_my_config(config)] if parent is not None else [])]
+    return any(c._has_section(section) and name in c[section] for c in configs)
 
 
 class KernelUnavailable(Exception):
@@ -129,6 +133,7 @@ class JudgeExecute(Execute):
         super().__init__(**kw)
         self._configured_limits = {name: getattr(self, name) for name in GRADING_SETTINGS["JudgeExecute"]}
         self._kernel_limits: dict[str, object] = {}  # what the notebook's assignment sets for its kernel
+        self._overrides_said: set[tuple[str, str]] = set()
 
     # -- the whole notebook ---------------------------------------------------------
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
@@ -190,13 +195,29 @@ class JudgeExecute(Execute):
         grading = Assignment(assignment, Path(self.course_root)).grading()  # a worker may have no source/
         mine = grading.get("JudgeExecute", {})
         for name, configured in self._configured_limits.items():
-            use_mine = name in mine and not _configured(self.config, type(self), name)
-            setattr(self, name, mine[name] if use_mine else configured)
-        self._kernel_limits = {
-            name: value
-            for name, value in grading.get("SandboxedKernelManager", {}).items()
-            if not _configured(self.config, SandboxedKernelManager, name)
-        }
+            overridden = _configured(self.config, "JudgeExecute", name, self.parent)
+            if name in mine and overridden:
+                self._say_overridden(assignment, name, configured, mine[name])
+            setattr(self, name, mine[name] if name in mine and not overridden else configured)
+        self._kernel_limits = {}
+        for name, value in grading.get("SandboxedKernelManager", {}).items():
+            if _configured(self.config, "SandboxedKernelManager", name):
+                self._say_overridden(assignment, name, self.config.SandboxedKernelManager[name], value)
+            else:
+                self._kernel_limits[name] = value
+
+    def _say_overridden(self, assignment: str, name: str, configured: object, own: object) -> None:
+        """Once per setting: a configured value hides the assignment's (an old nbgrader_config.py that
+        still sets course-wide limits would otherwise hide every grading.toml without a word)."""
+        if (assignment, name) not in self._overrides_said:
+            self._overrides_said.add((assignment, name))
+            self.log.info(
+                "%s: %s = %r from the configuration, not %r from its grading.toml",
+                assignment,
+                name,
+                configured,
+                own,
+            )
 
     def create_kernel_manager(self) -> SandboxedKernelManager:
         km = super().create_kernel_manager()
