@@ -14,6 +14,7 @@ All of this needs root; when it cannot be had, grading stops with the reason (se
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shlex
@@ -23,6 +24,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -201,6 +203,34 @@ def confined_command(
     return wrapper
 
 
+class StartOutput:
+    """What a sandboxed kernel's process chain writes to stderr until the kernel is ready: the wrapper's
+    own errors (unshare, mount, prlimit) and Python's, the only clue when a kernel dies before it answers.
+    A thread drains the pipe so the kernel never blocks on it; only the last ``limit`` bytes are kept,
+    and nothing after ``stop_keeping()`` (from then on it is the student's own output)."""
+
+    def __init__(self, stream, limit: int = 2000) -> None:
+        self._tail = bytearray()
+        self._limit = limit
+        self._keeping = True
+        threading.Thread(target=self._drain, args=(stream,), daemon=True).start()
+
+    def _drain(self, stream) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := stream.read1(65536):
+                if self._keeping:
+                    self._tail = (self._tail + chunk)[-self._limit :]
+
+    def stop_keeping(self) -> None:
+        self._keeping = False
+        self._tail = bytearray()
+
+    def text(self, seconds: float = 1.0) -> str:
+        """The kept output, after giving a dying process ``seconds`` to finish writing."""
+        time.sleep(seconds)
+        return bytes(self._tail).decode("utf-8", errors="replace").strip()
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run sandboxed (see the module docstring)."""
 
@@ -254,6 +284,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     _private_dir: Path | None = None
     _claimed: tuple[int, int, int] | None = None  # (uid, gid, lock file descriptor)
     _cgroup: KernelCgroup | None = None
+    start_output: StartOutput | None = None  # stderr until the kernel is ready (sandboxed only)
 
     @default("data_dir")
     def _data_dir_default(self) -> str:
@@ -390,8 +421,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
-        if self.sandboxed:  # the kernel's own stdout and stderr must not reach the TA's terminal or logs
-            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+        if self.sandboxed:  # the kernel's own output must not reach the TA's terminal or logs: stderr is
+            kw["stdout"] = subprocess.DEVNULL  # kept only until the kernel is ready (StartOutput)
+            kw["stderr"] = subprocess.PIPE
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
         if self.sandboxed:  # root's file in root's directory; the kernel's group may only read it
             os.chown(self.connection_file, 0, self.gid, follow_symlinks=False)
@@ -406,6 +438,21 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._wrapper(cgroup_procs) + kernel_cmd + [f"--IPKernelApp.exec_lines={[PROBE_STARTUP]!r}"]
         )
         return kernel_cmd, kw
+
+    async def _async_post_start_kernel(self, **kw) -> None:  # type: ignore[override]
+        process = self.provisioner.process if self.provisioner else None
+        if self.sandboxed and process is not None and process.stderr is not None:
+            self.start_output = StartOutput(process.stderr)
+        await super()._async_post_start_kernel(**kw)
+
+    def start_problem(self, seconds: float = 1.0) -> str:
+        """Why the kernel may have failed to start, in its own (or its wrapper's) words; "" if silent."""
+        return self.start_output.text(seconds) if self.start_output is not None else ""
+
+    def started(self) -> None:
+        """The kernel answered: what it writes from now on is the student's, and is not kept."""
+        if self.start_output is not None:
+            self.start_output.stop_keeping()
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         """Kill what the kernel left, and (unless restarting) remove its directory, cgroup and id.
@@ -428,7 +475,9 @@ class SandboxedKernelManager(AsyncKernelManager):
                 if left:
                     self.log.error(
                         "Kernel id %s still has processes %s after clean-up: it is taken out of the pool "
-                        "until this grader stops.", self.uid, left[:10]
+                        "until this grader stops.",
+                        self.uid,
+                        left[:10],
                     )
                     _QUARANTINED.append(self._claimed[2])
                     self._claimed = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -246,6 +247,31 @@ def test_kernels_alive_at_once_never_share_a_user_id(kernel):
     again = SandboxedKernelManager(kernel_name="python3")
     assert again.uid == other_uid  # a released id is free again
     again._release()
+
+
+def test_a_kernel_that_dies_while_starting_says_why():
+    """Its wrapper's or Python's own words reach the reason (not /dev/null): here no thread can start."""
+
+    async def start() -> str:
+        manager = SandboxedKernelManager(kernel_name="python3", process_limit=1)
+        with contextlib.suppress(Exception):
+            await manager.start_kernel()
+        problem = manager.start_problem(seconds=3.0)
+        await manager.shutdown_kernel(now=True)
+        return problem
+
+    assert "fork" in asyncio.run(start()).lower()
+
+
+def test_what_a_kernel_writes_once_it_answers_is_not_kept():
+    read, write = os.pipe()
+    output = sandbox.StartOutput(os.fdopen(read, "rb"))
+    os.write(write, b"sandbox: mount failed\n")
+    assert output.text(seconds=0.5) == "sandbox: mount failed"
+    output.stop_keeping()
+    os.write(write, b"the student's own stderr\n" * 1000)
+    os.close(write)
+    assert output.text(seconds=0.5) == ""
 
 
 @pytest.mark.parametrize(

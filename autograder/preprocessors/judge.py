@@ -232,8 +232,9 @@ class JudgeExecute(Execute):
         notebook (a busy id, the machine): zeros would look graded and a plain re-run would
         skip them. The notebook is left ungraded instead.
         """
+        km = None
         try:
-            self.km = self.create_kernel_manager()
+            self.km = km = self.create_kernel_manager()  # nbclient drops self.km when the start fails
             settings = (self.km.sandboxed, self.km.kernel_uid, self.km.uid_pool_size, self.km.memory_limit)
             if settings not in JudgeExecute._sandbox_checked:  # a worker may not have run the batch hook
                 reason = self.km.preflight()
@@ -243,8 +244,15 @@ class JudgeExecute(Execute):
             stack.enter_context(self.setup_kernel())
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
+            if isinstance(self.km, SandboxedKernelManager):
+                self.km.started()  # what the kernel writes from now on is the student's
         except Exception as error:
-            raise KernelUnavailable(f"the student's kernel could not start: {error}"[:500]) from error
+            said = km.start_problem() if isinstance(km, SandboxedKernelManager) else ""
+            last_lines = " | ".join(line.strip() for line in said.splitlines()[-2:])[-400:]
+            reason = f"the student's kernel could not start: {error}" + (
+                f"; it said: {last_lines}" if said else ""
+            )
+            raise KernelUnavailable(reason[:800]) from error
 
     def _protect_course_once(self) -> None:
         if running_as_root() and not JudgeExecute._course_protected:
