@@ -388,7 +388,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             "TMPDIR": str(self._private_dir / "tmp"),
             "IPYTHONDIR": os.path.join(work, ".ipython"),
             "MPLCONFIGDIR": os.path.join(work, ".matplotlib"),
-            "MPLBACKEND": "Agg",
+            # Figures become PNG outputs, as in Jupyter: the student sees their plots in the feedback, and the
+            # TA grading a written answer about them sees them in the formgrader.
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "KERAS_HOME": str(self._private_dir / "keras"),
             "XDG_CACHE_HOME": str(data),
             "PYTHONHASHSEED": "0",
