@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import postgres
 import pytest
+from conftest import corpus_submission
 from corpus import autograde_points
 from nbgrader.api import Gradebook
 
@@ -333,6 +334,37 @@ def test_classmates_graded_at_once_cannot_reach_each_others_work(stock, outside_
     assert {k: v for k, v in scores["peeker"].items() if k not in ("test_relu", "total")} == {
         k: v for k, v in honest.items() if k not in ("test_relu", "total")
     }
+
+
+# Issue #17 point 4 in a parallel batch: a weightless model that asks for 12.5 GB per call, graded at the
+# same time as two classmates whose models the grader also loads and runs.
+MODEL_CLASS = [
+    "tamper_memory_bomb_model",
+    "channel_axis_forgotten_build_not_done",
+    "compiled_with_mse_not_trained",
+]
+
+
+def test_a_model_bomb_graded_beside_classmates_costs_only_its_own_checks(graded_classes, outside_tmp):
+    """Each of the three gets, from ``autograder autograde --jobs 2``, the gradebook rows serial nbgrader
+    gave it in the cnn corpus batch: the bomb costs only its own checks, the classmates nothing."""
+    assert not any(corpus_submission("cnn", student).slow for student in MODEL_CLASS)
+    alone = graded_classes("cnn").classroom
+    classroom = Classroom(outside_tmp / "model-bomb-class")
+    classroom.nbgrader("generate_assignment", "cnn", "--force")
+    for student in MODEL_CLASS:
+        shutil.copytree(
+            alone.root / "submitted" / student / "cnn", classroom.root / "submitted" / student / "cnn"
+        )
+    command = [str(Path(sys.executable).parent / "autograder"), "autograde", "cnn", "--jobs", "2"]
+    run = subprocess.run(
+        command, cwd=classroom.root, env=classroom.env(), capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    serial = gradebook_rows(sqlite(alone), "cnn")
+    assert gradebook_rows(sqlite(classroom), "cnn") == {student: serial[student] for student in MODEL_CLASS}
+    bomb = classroom.autograded_notebook("tamper_memory_bomb_model", "cnn")
+    assert "more than the memory limit" in json.dumps(bomb.cells, ensure_ascii=False)
 
 
 def test_a_local_dask_cluster_grades_like_stock_nbgrader(stock, outside_tmp):
