@@ -13,10 +13,11 @@ import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, GetGrades
 
 from autograder.hooks import before_autograde
-from autograder.intake import SubmissionExporter
+from autograder.intake import SubmissionExporter, active_content_patterns
 from autograder.preprocessors import FeedbackSummary, JudgeExecute, SanitizeStudentContent
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -65,4 +66,7 @@ c.FeedbackSummary.course_root = COURSE_ROOT  # each assignment's check titles ar
 # grade row and a reason instead of stopping nbgrader for that student (autograder/intake.py). The
 # hook also stops the batch before anything is written when kernels cannot be sandboxed.
 c.Autograde.exporter_class = SubmissionExporter
+# A student's .html or .svg handed in beside the notebook is not copied into autograded/ or feedback/: the
+# formgrader would serve it from the TA's Jupyter origin, where its scripts could act as the TA.
+c.CourseDirectory.ignore = [*CourseDirectory.class_traits()["ignore"].default(), *active_content_patterns()]
 c.Autograde.pre_convert_hook = functools.partial(before_autograde, course_root=COURSE_ROOT)

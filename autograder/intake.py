@@ -12,7 +12,9 @@ autograded notebook, no feedback and no reason. Here:
   released notebook stands in, marked with the problem, and the judge gives every graded
   cell 0 with that reason.
 
-The submitted files themselves are never changed.
+The submitted files themselves are never changed. Files a browser would run scripts in (``.html``,
+``.svg``, ...) handed in beside the notebook are not copied on (``active_content_patterns``): the
+formgrader serves a submission's files from the TA's Jupyter origin, by their names.
 """
 
 from __future__ import annotations
@@ -28,6 +30,30 @@ from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 
 MAX_NOTEBOOK_BYTES = 200 * 1024 * 1024  # a submission larger than this is not read
+# Extensions a browser renders with scripts enabled (HTML, SVG, XML with XSLT, JavaScript, web archives).
+ACTIVE_CONTENT = (
+    "html",
+    "htm",
+    "shtml",
+    "xhtml",
+    "xht",
+    "svg",
+    "svgz",
+    "xml",
+    "xsl",
+    "xslt",
+    "js",
+    "mjs",
+    "mht",
+    "mhtml",
+)
+
+
+def active_content_patterns() -> list[str]:
+    """``CourseDirectory.ignore`` patterns for those files in any letter case (a browser takes NOTES.HTML
+    for HTML too): nbgrader then copies none of them into autograded/ or feedback/, where the formgrader
+    and the feedback folders would serve them."""
+    return ["*." + "".join(f"[{c}{c.upper()}]" for c in extension) for extension in ACTIVE_CONTENT]
 
 
 def release_notebooks(course_root: Path, assignment: str) -> dict[str, Path]:

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,12 @@ from autograder.classroom import Classroom, repo_root
 
 ASSIGNMENT = "convolution"
 POINTS = assignments.get(repo_root(), ASSIGNMENT).autograde_points()  # from the source notebook
+
+
+HANDED_IN_PAGES = {
+    "notes.html": "<script>fetch('/formgrader/api/grade/1', {method: 'PUT'})</script>",
+    "Figure.SVG": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+}
 
 
 def payload(name: str) -> str:
@@ -107,7 +114,7 @@ def course(outside_tmp: Path) -> Classroom:
         ASSIGNMENT,
         {**reference, "pooling_answer": HONEST_ANSWER, "max_pool2x2": reference["max_pool2x2"] + HONEST_PLOT},
     )
-    classroom.submit(
+    hostile = classroom.submit(
         "hostile",
         ASSIGNMENT,
         {
@@ -116,6 +123,8 @@ def course(outside_tmp: Path) -> Classroom:
             "max_pool2x2": reference["max_pool2x2"] + HOSTILE_OUTPUTS,
         },
     )
+    for name, page in HANDED_IN_PAGES.items():  # files beside the notebook, for the TA to open by address
+        hostile.with_name(name).write_text(page)
     handed_in = classroom.submit("hostile_file_names", ASSIGNMENT, {})
     for name in HOSTILE_FILE_NAMES:
         shutil.copy(handed_in, handed_in.with_name(name))
@@ -236,6 +245,18 @@ def test_hostile_formgrader_page_runs_nothing(course: Classroom, browser: Chromi
     found = browser.evaluate(RAN)
     assert found == NOTHING_RAN, json.dumps(found)
     assert "hostile link" in browser.text("body")
+
+
+def test_pages_handed_in_beside_the_notebook_are_never_served(course: Classroom, formgrader: str) -> None:
+    """nbgrader copies a submission's other files into autograded/, and the formgrader serves them from the
+    TA's origin: an .html or .svg (any letter case) is not copied, so its address leads nowhere."""
+    for name in HANDED_IN_PAGES:
+        for folder in ("autograded", "feedback"):
+            assert not (course.root / folder / "hostile" / ASSIGNMENT / name).exists(), (folder, name)
+        url = formgrader.format(submission=submission_id(course, "hostile")).replace("/?", f"/{name}?")
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(url, timeout=30)
+    assert (course.root / "submitted" / "hostile" / ASSIGNMENT / "notes.html").exists()  # kept as handed in
 
 
 def test_report_shows_hostile_file_names_as_text(course: Classroom, browser: Chromium) -> None:
