@@ -388,9 +388,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             "TMPDIR": str(self._private_dir / "tmp"),
             "IPYTHONDIR": os.path.join(work, ".ipython"),
             "MPLCONFIGDIR": os.path.join(work, ".matplotlib"),
-            # Figures become PNG outputs, as in Jupyter: the student sees their plots in the feedback, and the
-            # TA grading a written answer about them sees them in the formgrader.
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "MPLBACKEND": "Agg",
             "KERAS_HOME": str(self._private_dir / "keras"),
             "XDG_CACHE_HOME": str(data),
             "PYTHONHASHSEED": "0",

@@ -58,9 +58,10 @@ HONEST_ANSWER = f"""**Max pooling** keeps the strongest response of every $2 \\t
 
 ![a pooled block](data:image/png;base64,{PNG})
 """
-# The grader's kernel draws inline, as Jupyter does: every figure a cell shows is a PNG in its outputs,
-# so the student's own plots reach the feedback page and the formgrader.
+# The grader's kernel draws with Agg (no figures in the outputs) unless the notebook asks for inline
+# figures, as a student who wants their plots in the feedback does; then every later figure is a PNG.
 HONEST_PLOT = """
+%matplotlib inline
 plt.figure(figsize=(3, 2))
 plt.plot([0, 1, 2], [2, 0, 1])
 plt.show()
@@ -299,8 +300,7 @@ def check_honest_content(browser: Chromium, cell: str) -> None:
         shown
     )  # TeX, or MathJax's
     figures = plots(browser)
-    # its own plot and the notebook's three (the image, the filters, the pooling), all drawn inline
-    assert len(figures) >= 4 and all(figures), figures
+    assert len(figures) >= 2 and all(figures), figures  # the notebook's own matplotlib plots
 
 
 def test_honest_feedback_page_keeps_markdown_plots_and_the_judges_outputs(
