@@ -345,6 +345,7 @@ MODEL_CLASS = [
 ]
 
 
+@pytest.mark.slow  # CI time: about 4 minutes (the 30-minute budget); the cnn corpus batch grades the bomb serially
 def test_a_model_bomb_graded_beside_classmates_costs_only_its_own_checks(graded_classes, outside_tmp):
     """Each of the three gets, from ``autograder autograde --jobs 2``, the gradebook rows serial nbgrader
     gave it in the cnn corpus batch: the bomb costs only its own checks, the classmates nothing."""
