@@ -98,26 +98,37 @@ def saved_model(student: StudentKernel, model: str | Handle) -> SavedModel:
         raise CheckFailed("model_not_loadable", detail="the grader did not pass the kernel's directory")
     # Started first: its Python imports TensorFlow while the kernel saves the model.
     model_host(student)
-    data, config = _saved_file(student, model)
+    path = student.work_dir / f"graded-{uuid.uuid4().hex}.keras"
+    student.call(model, str(path), method="save")
+    try:
+        return _loaded(student, path, "model.save()")
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def model_file(student: StudentKernel, path: Path) -> SavedModel:
+    """A ``.keras`` file the student's own code wrote (``path`` inside the kernel's directory), loaded as
+    :func:`saved_model` loads one, or CheckFailed saying why not."""
+    model_host(student)
+    return _loaded(student, path, path.name)
+
+
+def _loaded(student: StudentKernel, path: Path, written_by: str) -> SavedModel:
+    data, config = _read_model_file(path, written_by)
     view = ModelView(data, hosts=functools.partial(model_host, student))
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     return SavedModel(view, compile_config if isinstance(compile_config, dict) else {})
 
 
-def _saved_file(student: StudentKernel, model: str | Handle) -> tuple[bytes, Any]:
-    """The bytes of the ``.keras`` file the kernel saved, and its ``config.json``."""
-    assert student.work_dir is not None
-    path = student.work_dir / f"graded-{uuid.uuid4().hex}.keras"
-    student.call(model, str(path), method="save")
+def _read_model_file(path: Path, written_by: str) -> tuple[bytes, Any]:
+    """The bytes of a ``.keras`` file (a regular file, size-capped) and its ``config.json``."""
     try:
         data = read_regular_file(path, MAX_MODEL_BYTES)
     except OSError as error:
         raise CheckFailed(
-            "model_not_loadable", detail=f"model.save() left no usable file ({error})"
+            "model_not_loadable", detail=f"{written_by} left no usable file ({error})"
         ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
     if len(data) > MAX_MODEL_BYTES:
         raise CheckFailed("model_not_loadable", detail=f"the saved model is over {MAX_MODEL_BYTES} bytes")
     try:
