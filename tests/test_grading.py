@@ -86,6 +86,22 @@ def test_every_hidden_check_fails_on_some_realistic_submission(graded_classes, a
     assert all_checks and all_checks - failed == set()
 
 
+@pytest.mark.parametrize("assignment", list(CORPORA))
+def test_no_check_fails_because_the_grader_itself_broke(graded_classes, assignment):
+    """A check that raises an error of its own (a typo in a message's fields, say) scores 0 like a failure
+    would, so the expected scores cannot tell the two apart: the verdicts can."""
+    graded = graded_classes(assignment)
+    broken = [
+        (student, check["title"], check["failure"])
+        for student in graded.submissions
+        for cell in graded.classroom.autograded_notebook(student, assignment).cells
+        if (verdict := read_verdict(cell))
+        for check in verdict["checks"]
+        if (check.get("failure") or {}).get("key") == "grader_error"
+    ]
+    assert broken == []
+
+
 def test_feedback_shows_the_smallest_failing_input_and_both_values(graded_classes):
     text = graded_classes("activations").feedback("sigmoid_derivative_of_output", "test_sigmoid_derivative")
     assert "smallest failing input" in text and "expected" in text and "returned" in text
