@@ -1,0 +1,1 @@
+"""The ``training_loop`` assignment: reference solution and hidden checks."""
