@@ -111,7 +111,7 @@ TF_FUNCTION_LOOP = """def train_by_hand(model, dataset, epochs, learning_rate=0.
             logits = model(x, training=True)
             loss = loss_fn(y, logits)
         optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-        meters["loss"].update_state(loss)
+        meters["loss"].update_state(loss, sample_weight=tf.shape(y)[0])
         meters["accuracy"].update_state(y, logits)
 
     history = {name: [] for name in meters}
@@ -119,7 +119,7 @@ TF_FUNCTION_LOOP = """def train_by_hand(model, dataset, epochs, learning_rate=0.
         for x, y in dataset:
             step(x, y)
         for name, meter in meters.items():
-            history[name].append(float(meter.result()))
+            history[name].append(meter.result().numpy())
             meter.reset_state()
         print(f"epoch {epoch + 1}/{epochs}", {name: round(values[-1], 4) for name, values in history.items()})
     return history
@@ -168,8 +168,8 @@ FAITHFUL = {
             "saving": PATHLIB_SAVING,
             "train_regularized": EARLY_STOPPING_ONLY,
         },
-        why="a shuffled index with round(), a tf.function step with SparseCategoricalAccuracy, pathlib, "
-        "early stopping alone",
+        why="a shuffled index with round(), a tf.function step with a loss mean weighted by batch size and "
+        "SparseCategoricalAccuracy, NumPy numbers in the history, pathlib, early stopping alone",
     ),
 }
 
@@ -185,6 +185,33 @@ UNSEEDED_SPLIT = """def split_validation(x, y, fraction=0.3, seed=0):
     order = np.random.permutation(len(x))
     n_val = int(fraction * len(x))
     return (x[order[n_val:]], y[order[n_val:]]), (x[order[:n_val]], y[order[:n_val]])
+"""
+
+IN_PLACE_SPLIT = """def split_validation(x, y, fraction=0.3, seed=0):
+    np.random.seed(seed)
+    np.random.shuffle(x)
+    np.random.seed(seed)
+    np.random.shuffle(y)
+    n_val = int(fraction * len(x))
+    return (x[n_val:], y[n_val:]), (x[:n_val], y[:n_val])
+"""
+
+FIT_LOOP = """def train_by_hand(model, dataset, epochs, learning_rate=0.1):
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    logged = model.fit(dataset, epochs=epochs, verbose=0).history
+    return {"loss": logged["loss"], "accuracy": logged["accuracy"]}
+"""
+
+LEAKED_REGULARIZED = """def train_regularized(x, y, x_val, y_val):
+    model = make_model(dropout=0.5)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    everything, labels = np.concatenate([x, x_val]), np.concatenate([y, y_val])
+    return model.fit(everything, labels, epochs=20, validation_data=(x_val, y_val), verbose=0)
 """
 
 
@@ -320,6 +347,27 @@ WRONG = {
         why="gradients computed but never applied; the model saved in the legacy .h5 format; one batch of "
         "1,000 per epoch (20 steps: no visible overfitting); L2(1.0), too strong to learn",
         feedback="第 1 轮的 loss",
+        feedback_cell="test_train_by_hand",
+    ),
+    "training_loop_fit_inside_and_leaked_validation": Submission(
+        {
+            "split_validation": IN_PLACE_SPLIT,
+            "train_by_hand": FIT_LOOP,
+            "saving": saving(
+                SAVE_BOTH, '    return keras.models.load_model(os.path.join(folder, "model.keras"))\n'
+            ),
+            "train_regularized": LEAKED_REGULARIZED,
+        },
+        lost={
+            "test_split_validation": 1 / 2,
+            "test_train_by_hand": 2 / 3,
+            "test_saving": 1 / 2,
+            "test_train_regularized": 1.0,
+        },
+        why="x and y shuffled in place; compile and fit instead of the loop by hand (the numbers fit logs are "
+        "right); both files saved but the weights reloaded through load_model; the regularized model trained "
+        "on the validation images too (its gap is small, its validation accuracy too high)",
+        feedback="compile",
         feedback_cell="test_train_by_hand",
     ),
 }

@@ -14,6 +14,7 @@ share are in ``autograder.visible.messages``.
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 import warnings
 
@@ -27,6 +28,11 @@ TEXTS: dict[str, Text] = {
         "应返回 (x_train, y_train), (x_val, y_val)", "must return (x_train, y_train), (x_val, y_val)"
     ),
     "two_pairs": Text("两对数组", "two pairs of arrays"),
+    "split_mutated": Text(
+        "split_validation 不能改动传给它的 x 和 y（不要原地打乱，例如 np.random.shuffle(x)）：用 x[order] 得到新数组",
+        "split_validation must not change the x and y it is given (no in-place shuffle such as "
+        "np.random.shuffle(x)): x[order] makes new arrays",
+    ),
     "split_sizes": Text(
         "10 个样本、fraction=0.3 时，验证集应有 int(0.3 * 10) = 3 个、训练集 7 个",
         "10 samples with fraction=0.3: 3 to validate (int(0.3 * 10)), 7 to train",
@@ -56,6 +62,11 @@ TEXTS: dict[str, Text] = {
         "must return {{'loss': [...], 'accuracy': [...]}} with epochs numbers in each list",
     ),
     "loop_returns_ok": Text("返回了每一轮的 loss 和 accuracy", "returns the loss and accuracy of each epoch"),
+    "loop_compiled": Text(
+        "train_by_hand 不能 compile 传给它的模型（也就是不能用 fit）：自己用 tf.GradientTape 写训练循环",
+        "train_by_hand must not compile the model it is given (that is, not use fit): write the loop with "
+        "tf.GradientTape",
+    ),
     "loop_frozen": Text(
         "learning_rate=0 时模型不变，每一轮的平均损失都应是模型在各批上损失的平均值",
         "with learning_rate=0 the model does not change: every epoch's loss must be the mean of the model's "
@@ -97,6 +108,11 @@ TEXTS: dict[str, Text] = {
         "load_weights_into_new_model 应返回一个新建的模型，而不是原来的模型对象",
         "load_weights_into_new_model must return a new model, not the original object",
     ),
+    "reload_needs_keras_file": Text(
+        "load_weights_into_new_model 应只读取 model.weights.h5：文件夹里只有这个文件时也要能加载",
+        "load_weights_into_new_model must read model.weights.h5 only: it must load from a folder holding that "
+        "file alone",
+    ),
     "reload_ok": Text(
         "两种方式加载的模型都与原模型预测相同", "both ways of loading predict what the original does"
     ),
@@ -110,13 +126,18 @@ TEXTS: dict[str, Text] = {
         "the History's last val_accuracy must equal the model's accuracy on x_val: the validation data must be "
         "(x_val, y_val)",
     ),
+    "regularized_mismatch": Text(
+        "模型在 x_val 上的准确率应等于 History 中某一轮的 val_accuracy（恢复最好的权重时是那一轮）：验证数据应是 (x_val, y_val)",
+        "the model's accuracy on x_val must equal some epoch's val_accuracy in the History (the best epoch's, "
+        "when the best weights are restored): the validation data must be (x_val, y_val)",
+    ),
     "gap_line": Text(
         "训练准确率 {train:.3f}，验证准确率 {val:.3f}，差距 {gap:.3f}",
         "training accuracy {train:.3f}, validation accuracy {val:.3f}, gap {gap:.3f}",
     ),
     "plain_gap_small": Text(
         "不加正则化的模型的差距应至少为 {least}：过拟合要看得见",
-        "the plain model's gap must be at least {least}",
+        "the plain model's gap must be at least {least}: the overfitting must be visible",
     ),
     "plain_ok": Text(
         "记录了验证数据上的结果；差距 {gap:.3f}，过拟合看得见",
@@ -124,9 +145,16 @@ TEXTS: dict[str, Text] = {
     ),
     "too_many_epochs": Text("最多训练 20 轮", "train at most 20 epochs"),
     "did_not_learn": Text("验证准确率应至少为 {least}", "the validation accuracy must be at least {least}"),
+    "validation_trained_on": Text(
+        "只用 1,000 张图像训练，验证准确率不会超过 {most}，也不会远高于训练准确率：用 (x, y) 训练，"
+        "(x_val, y_val) 只作为 validation_data",
+        "trained on 1,000 images alone the validation accuracy is neither above {most} nor far above the "
+        "training accuracy: train on (x, y), give (x_val, y_val) only as validation_data",
+    ),
     "gap_not_smaller": Text(
-        "差距应比不加正则化的模型（{plain:.3f}）至少小 {margin}",
-        "the gap must be at least {margin} smaller than the plain model's ({plain:.3f})",
+        "差距应比不加正则化的模型（{plain:.3f}，你的和参考答案的 0.161 取较小者）至少小 {margin}",
+        "the gap must be at least {margin} smaller than the plain model's ({plain:.3f}, the smaller of yours "
+        "and the reference's 0.161)",
     ),
     "regularized_ok": Text(
         "差距从 {plain:.3f} 减小到 {gap:.3f}，验证准确率 {val:.3f}",
@@ -136,8 +164,11 @@ TEXTS: dict[str, Text] = {
 say = Reporter(TEXTS)
 
 MIN_PLAIN_GAP = 0.08  # as the hidden checks (solutions/training_loop/reference.py) and the notebook say
-GAP_MARGIN = 0.02
+PLAIN_GAP = 0.161
+GAP_MARGIN = 0.015
 MIN_VAL_ACCURACY = 0.75
+MAX_VAL_ACCURACY = 0.85
+MOST_NEGATIVE_GAP = -0.02
 
 
 def _labelled_rows(count):
@@ -151,6 +182,8 @@ def check_split(split_validation):
     """Visible checks for split_validation(x, y, fraction=0.3, seed=0)."""
     x, y = _labelled_rows(10)
     result = split_validation(x, y, 0.3, 0)
+    if not (np.array_equal(x, _labelled_rows(10)[0]) and np.array_equal(y, _labelled_rows(10)[1])):
+        say.fail("split_mutated", show(x[:, 0]), show(_labelled_rows(10)[0][:, 0]))
     try:
         (x_train, y_train), (x_val, y_val) = result
         x_train, y_train, x_val, y_val = (np.asarray(a) for a in (x_train, y_train, x_val, y_val))
@@ -205,7 +238,10 @@ def check_loop(train_by_hand, hand_history):
 
     x, y, weights = _easy_data()
     batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)
-    history = _quiet_run(train_by_hand, _tiny_classifier(weights), batches, 2, learning_rate=0.0)
+    model = _tiny_classifier(weights)
+    history = _quiet_run(train_by_hand, model, batches, 2, learning_rate=0.0)
+    if model.compiled or model.loss is not None:
+        say.fail("loop_compiled", "model.compiled == True", "model.compiled == False")
     ok = isinstance(history, dict) and all(
         isinstance(history.get(key), list) and len(history[key]) == 2 for key in ("loss", "accuracy")
     )
@@ -258,8 +294,16 @@ def check_saving(save_model_and_weights, load_weights_into_new_model, make_model
             got = np.asarray(loaded(images))
         if not np.allclose(got, expected, atol=1e-5):
             say.fail("load_model_differs", show(got[0]), show(expected[0]))
-        with quiet_stderr():
-            reloaded = load_weights_into_new_model(folder)
+        only_weights = os.path.join(parent, "only_weights")
+        os.makedirs(only_weights)
+        shutil.copyfile(
+            os.path.join(folder, "model.weights.h5"), os.path.join(only_weights, "model.weights.h5")
+        )
+        try:
+            with quiet_stderr():
+                reloaded = load_weights_into_new_model(only_weights)
+        except (OSError, ValueError) as error:
+            say.fail("reload_needs_keras_file", f"{type(error).__name__}: {error}"[:200], "model.weights.h5")
         if reloaded is model:
             say.fail("reload_is_original", "model", "make_model()")
         with quiet_stderr():
@@ -297,9 +341,18 @@ def check_regularized(plain_history, regularized_history, gap_of):
     logged = _validation_history(regularized_history)
     if len(logged["val_accuracy"]) > 20:
         say.fail("too_many_epochs", len(logged["val_accuracy"]), "<= 20")
-    plain_gap = gap_of(plain_history.model)[2]
+    plain_gap = min(gap_of(plain_history.model)[2], PLAIN_GAP)
     train, val, gap = gap_of(regularized_history.model)
     say.note("gap_line", train=train, val=val, gap=gap)
+    if not any(abs(logged_val - val) <= 0.005 for logged_val in logged["val_accuracy"]):
+        say.fail("regularized_mismatch", show(logged["val_accuracy"][-3:]), round(float(val), 4))
+    if val > MAX_VAL_ACCURACY or gap < MOST_NEGATIVE_GAP:
+        say.fail(
+            "validation_trained_on",
+            f"validation {val:.3f}, training {train:.3f}",
+            f"validation <= {MAX_VAL_ACCURACY}, at most {-MOST_NEGATIVE_GAP} above training",
+            most=MAX_VAL_ACCURACY,
+        )
     if val < MIN_VAL_ACCURACY:
         say.fail("did_not_learn", round(float(val), 3), f">= {MIN_VAL_ACCURACY}", least=MIN_VAL_ACCURACY)
     if gap > plain_gap - GAP_MARGIN:

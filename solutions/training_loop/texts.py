@@ -20,6 +20,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "samples and labels no longer match (or the samples themselves changed): shuffle x and y with one "
         "permutation, e.g. order = rng.permutation(len(x)), then x[order] and y[order].",
     },
+    "split_mutated": {
+        "zh": "split_validation 改动了传给它的 {array}（原地打乱，例如 np.random.shuffle({array})）：调用者的数据不能变，"
+        "笔记本里传入的正是训练集的一部分。用 order = rng.permutation(len(x)) 和 x[order]、y[order] 得到新数组。",
+        "en": "split_validation changed the {array} it was given (shuffled in place, e.g. np.random.shuffle({array})): "
+        "the caller's data must stay as it is, and the notebook passes part of the training set. Use order = "
+        "rng.permutation(len(x)), then x[order] and y[order], which make new arrays.",
+    },
     "val_size": {
         "zh": "验证集有 {got} 个样本，应为 int(fraction * len(x)) = {expected} 个。",
         "en": "the validation part has {got} samples; it must have int(fraction * len(x)) = {expected}.",
@@ -53,9 +60,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # part 2
     "history_shape": {
-        "zh": "应返回 {{'loss': [...], 'accuracy': [...]}}，每个列表有 {epochs} 个 Python float（每轮一个）；得到 {got}。",
-        "en": "must return {{'loss': [...], 'accuracy': [...]}} with {epochs} Python floats in each list (one per "
-        "epoch); it gave {got}.",
+        "zh": "应返回 {{'loss': [...], 'accuracy': [...]}}，每个列表有 {epochs} 个数（每轮一个，用 float(meter.result())）；"
+        "得到 {got}。",
+        "en": "must return {{'loss': [...], 'accuracy': [...]}} with {epochs} numbers in each list (one per epoch, "
+        "float(meter.result())); it gave {got}.",
+    },
+    "used_fit": {
+        "zh": "train_by_hand 编译了评分程序给它的模型（调用了 compile，大概是为了用 fit）：这一部分要自己写训练循环，"
+        "用 tf.GradientTape 求梯度、optimizer.apply_gradients 更新，不用 compile 和 fit。",
+        "en": "train_by_hand compiled the grader's model (it called compile, presumably to use fit): this part "
+        "asks for the loop written by hand, with tf.GradientTape for the gradients and "
+        "optimizer.apply_gradients for the update, without compile or fit.",
     },
     "meters_not_reset": {
         "zh": "{meters} 在第 2 轮以后记录的是从第 1 轮起所有批次的平均值：每轮结束、记下 result() 之后，要用 "
@@ -95,9 +110,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(os.makedirs(folder, exist_ok=True)).",
     },
     "no_weights_file": {
-        "zh": '文件夹里没有 model.weights.h5：用 model.save_weights(os.path.join(folder, "model.weights.h5")) 保存权重。',
-        "en": "the folder has no model.weights.h5: save the weights with "
+        "zh": '文件夹里没有可用的 model.weights.h5（{detail}）：用 model.save_weights(os.path.join(folder, "model.weights.h5")) '
+        "把权重保存成一个普通文件。",
+        "en": "the folder has no usable model.weights.h5 ({detail}): save the weights as a plain file with "
         'model.save_weights(os.path.join(folder, "model.weights.h5")).',
+    },
+    "folder_changed": {
+        "zh": "评分程序无法在内核的目录里建立放权重文件的新文件夹（{detail}）：内核在检查进行时改动了自己的目录。",
+        "en": "the grader could not make the new folder for the weights file in the kernel's directory ({detail}): "
+        "the kernel changed its directory while the check ran.",
     },
     # part 4
     "gap_measured": {
@@ -123,9 +144,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "no_overfitting": {
         "zh": "不加正则化的模型的差距（训练准确率减验证准确率）是 {got}，至少应为 {expected}：按题目用 adam 训练 20 轮，"
-        "不要加 Dropout、正则化或提前停止。",
+        "用默认的批大小（不给 batch_size，即 32），不要加 Dropout、正则化或提前停止。",
         "en": "the plain model's gap (training minus validation accuracy) is {got}; it must be at least {expected}: "
-        "train it with adam for 20 epochs as the task says, with no Dropout, regularisation or early stopping.",
+        "train it with adam for 20 epochs as the task says, at the default batch size (no batch_size: 32), "
+        "with no Dropout, regularisation or early stopping.",
     },
     "epochs_ignored": {
         "zh": "History 中每个键的轮数是 {got}，应为 {expected}：把 epochs 参数交给 fit，并给出 validation_data。",
@@ -136,31 +158,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "regularized_history 记录了 {got} 轮，最多 {most} 轮。",
         "en": "regularized_history records {got} epochs; at most {most} are allowed.",
     },
+    "regularized_not_x_val": {
+        "zh": "评分程序在 x_val 上测得 regularized_history.model 的验证准确率为 {expected}，但 History 里没有哪一轮的 "
+        "val_accuracy 与它相符（最后几轮：{got}）：训练数据应是 (x, y)，validation_data 应是 (x_val, y_val)。",
+        "en": "the grader measured regularized_history.model at {expected} on x_val, but no epoch's val_accuracy "
+        "in the History agrees (the last ones: {got}): train on (x, y) and give validation_data=(x_val, y_val).",
+    },
+    "validation_trained_on": {
+        "zh": "加正则化的模型在验证图像上的准确率是 {val}，训练图像上是 {train}，评分程序自己的 10,000 张测试图像上是 {test}："
+        "只用 1,000 张训练图像训练，验证准确率不会超过 {most}，不会远高于训练准确率，也不会比测试图像上的高出 {above} 以上。"
+        "验证数据被用来训练了，或者两组数据交换了位置：用 (x, y) 训练，(x_val, y_val) 只作为 validation_data。",
+        "en": "the regularized model scores {val} on the validation images, {train} on the training images and "
+        "{test} on the grader's own 10,000 test images: trained on the 1,000 training images alone its "
+        "validation accuracy is neither above {most}, nor far above its training accuracy, nor more than "
+        "{above} above its test accuracy. The validation data was trained on, or the two were swapped: train on "
+        "(x, y) and give (x_val, y_val) only as validation_data.",
+    },
     "did_not_learn": {
         "zh": "加正则化的模型的验证准确率是 {got}，至少应为 {expected}：正则化太强，或者训练太早停止，模型没有学会。",
         "en": "the regularized model's validation accuracy is {got}; at least {expected} is needed: the "
         "regularisation is too strong or training stopped too soon, and the model did not learn.",
     },
     "gap_not_smaller": {
-        "zh": "加正则化的模型的差距是 {got}，应不超过 {expected}（不加正则化的模型的差距 {plain} 减去 {margin}）："
-        "试试更强的 Dropout（0.5）、L2(0.01) 或 EarlyStopping(restore_best_weights=True)。",
+        "zh": "加正则化的模型的差距是 {got}，应不超过 {expected}（不加正则化的模型的差距 {plain} 减去 {margin}；"
+        "你的 plain_history 和参考答案的 {reference} 取较小者）：试试更强的 Dropout（0.5）、L2(0.01) 或 "
+        "EarlyStopping(restore_best_weights=True)，用默认的批大小。",
         "en": "the regularized model's gap is {got}; it must be at most {expected} (the plain model's gap {plain} "
-        "minus {margin}): try a stronger Dropout (0.5), L2(0.01) or EarlyStopping(restore_best_weights=True).",
+        "minus {margin}, the smaller of your plain_history's and the reference's {reference}): try a stronger Dropout "
+        "(0.5), L2(0.01) or EarlyStopping(restore_best_weights=True), at the default batch size.",
     },
 }
 
 TITLES: dict[str, dict[str, str]] = {
     "split_sizes": {
-        "zh": "验证集大小为 int(fraction * len(x))，每个样本恰好在一部分中，标签跟着样本走",
-        "en": "a validation part of int(fraction * len(x)), every sample in exactly one part, labels with their samples",
+        "zh": "x 和 y 不被改动，验证集大小为 int(fraction * len(x))，每个样本恰好在一部分中，标签跟着样本走",
+        "en": "x and y left unchanged, a validation part of int(fraction * len(x)), every sample in exactly one part, "
+        "labels with their samples",
     },
     "split_seeded": {
         "zh": "同一个 seed 得到同样的、打乱过的划分，不同的 seed 得到不同的划分",
         "en": "the same seed gives the same shuffled split, another seed another split",
     },
     "loop_matches": {
-        "zh": "在评分程序的模型和数据上，每一轮的 loss、accuracy 和训练后的权重与 SGD 的结果一致",
-        "en": "on the grader's model and data, every epoch's loss and accuracy and the trained weights match SGD",
+        "zh": "在评分程序的模型和数据上（不用 compile 和 fit），每一轮的 loss、accuracy 和训练后的权重与 SGD 的结果一致",
+        "en": "on the grader's model and data (without compile or fit), every epoch's loss and accuracy and the "
+        "trained weights match SGD",
     },
     "loop_real_run": {
         "zh": "第 2 部分的 model 确实训练过（评分程序自己测量准确率）",
@@ -183,9 +225,9 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "fit_with_validation trains for the epochs it is given",
     },
     "gap_smaller": {
-        "zh": "加正则化后差距至少小 0.02，验证准确率至少 0.75（评分程序自己测量）",
-        "en": "regularisation makes the gap at least 0.02 smaller with a validation accuracy of at least 0.75 "
-        "(measured by the grader)",
+        "zh": "加正则化后差距至少小 0.015，验证准确率在 0.75 到 0.85 之间，验证数据没有用来训练（评分程序自己测量）",
+        "en": "regularisation makes the gap at least 0.015 smaller with a validation accuracy from 0.75 to 0.85, the "
+        "validation data never trained on (measured by the grader)",
     },
 }
 
