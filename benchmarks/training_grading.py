@@ -51,9 +51,13 @@ def cell_seconds(cell: nbformat.NotebookNode) -> float:
 
 def plain_run(classroom: Classroom, assignment: str) -> float:
     """Seconds to run the reference notebook with plain nbclient (the baseline)."""
-    notebook = nbformat.read(classroom.root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    folder = classroom.root / "source" / assignment  # the class's copy: files the notebook writes land there
+    notebook = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=900, kernel_name="python3").execute()
+    client = NotebookClient(
+        notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
     return time.perf_counter() - started
 
 
