@@ -184,6 +184,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                 **fields,
                 "passed": report.passed,
                 "notes": item.stash.get(NOTES, []),
+                "seconds": round(report.duration, 3),  # where a notebook's check time goes (benchmarks)
             }
             if not report.passed:
                 entry["failure"] = _failure(call.excinfo)

@@ -33,6 +33,7 @@ class CheckResult:
     passed: bool
     failure: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # the check's own run time, hypothesis examples and shrinking included
 
 
 @dataclass
@@ -69,6 +70,13 @@ def read_results(path: Path) -> list[CheckResult]:
         if nodeid not in reported
     ]
     return list(reported.values()) + missing
+
+
+def slowest_checks(results: Sequence[CheckResult], count: int = 3) -> dict[str, float]:
+    """The ``count`` checks that took longest, by pytest node id within the checks' file, in seconds:
+    where a notebook's check time went, for benchmarks and whoever wonders why a batch is slow."""
+    ranked = sorted((result for result in results if result.seconds > 0), key=lambda result: -result.seconds)
+    return {result.check.split("::", 1)[-1]: result.seconds for result in ranked[:count]}
 
 
 def failure_lines(

@@ -48,7 +48,8 @@ def floor_seconds(notebook: Path, course: Path) -> tuple[float, float]:
     return ready, time.perf_counter() - started
 
 
-def measure(assignment: str, copies: int) -> dict[str, float]:
+def measure(assignment: str, copies: int) -> tuple[dict[str, float], list[tuple[float, str]]]:
+    """Seconds per notebook by where they go, and the three slowest checks (mean seconds, name)."""
     root = BENCH_ROOT / assignment
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -66,8 +67,15 @@ def measure(assignment: str, copies: int) -> dict[str, float]:
         for path in sorted((root / "autograded").glob(f"*/{assignment}/*.ipynb"))
     ]
     judged = {
-        key: statistics.mean(r[key] for r in records) for key in records[0] if key.startswith("seconds")
+        key: statistics.mean(r[key] for r in records)
+        for key, value in records[0].items()
+        if key.startswith("seconds") and isinstance(value, (int, float))
     }
+    by_check: dict[str, list[float]] = {}
+    for record in records:
+        for check, seconds in record.get("seconds_slowest_checks", {}).items():
+            by_check.setdefault(check, []).append(seconds)
+    slowest = sorted(((sum(s) / len(records), check) for check, s in by_check.items()), reverse=True)[:3]
     submitted = next((root / "submitted" / "student00" / assignment).glob("*.ipynb"))
     os.environ.update(classroom.env())  # the course's data caches, as the judge's kernel has them
     floors = [floor_seconds(submitted, root) for _ in range(copies)]
@@ -82,9 +90,11 @@ def measure(assignment: str, copies: int) -> dict[str, float]:
         "cells (judge)": judged["seconds_cells"] - judged.get("seconds_kernel_start", float("nan")),
         "cells (plain)": plain_total - plain_start,
         "checks": judged["seconds_checks"],
+        "  their own run times": judged.get("seconds_checks_own", float("nan")),
+        "  pytest around them": judged["seconds_checks"] - judged.get("seconds_checks_own", float("nan")),
         "kernel stop": judged["seconds"] - judged["seconds_cells"] - judged["seconds_checks"],
         "nbgrader around the judge": wall - judged["seconds"],
-    }
+    }, slowest
 
 
 def main() -> None:
@@ -94,13 +104,17 @@ def main() -> None:
     )
     parser.add_argument("-n", type=int, default=5, help="reference copies graded per assignment")
     args = parser.parse_args()
-    results = {assignment: measure(assignment, args.n) for assignment in args.assignments}
+    measured = {assignment: measure(assignment, args.n) for assignment in args.assignments}
+    results = {assignment: seconds for assignment, (seconds, _) in measured.items()}
     names = list(next(iter(results.values())))
     print(f"\nseconds per notebook, mean of {args.n} reference copies (2 cores)")
     print(f"{'':30}" + "".join(f"{a:>13}" for a in results))
     for name in names:
         print(f"{name:30}" + "".join(f"{results[a][name]:13.2f}" for a in results))
     print(f"{'overhead target':30}" + "".join(f"{'<= ' + str(TARGET_SECONDS):>13}" for _ in results))
+    print("\nslowest checks per notebook (mean seconds; the rest of 'checks' is the other checks and pytest)")
+    for assignment, (_, slowest) in measured.items():
+        print(f"{assignment:14}" + "; ".join(f"{name} {seconds:.2f}" for seconds, name in slowest))
 
 
 if __name__ == "__main__":

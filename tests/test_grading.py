@@ -155,3 +155,6 @@ def test_each_notebook_records_how_its_grading_went(graded_classes, student, res
     assert (
         0 < record["seconds_cells"] < record["seconds"] and 0 < record["seconds_checks"] < record["seconds"]
     )
+    slowest = record["seconds_slowest_checks"]  # where the check time went: the three slowest checks
+    assert len(slowest) == 3 and all(name.startswith("test_") for name in slowest)
+    assert 0 < sum(slowest.values()) < record["seconds_checks_own"] < record["seconds_checks"]

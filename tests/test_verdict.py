@@ -14,7 +14,14 @@ from nbgrader.utils import determine_grade
 
 from autograder import assignments
 from autograder.classroom import repo_root
-from autograder.verdict import CheckResult, read_results, read_verdict, score_cell, write_outputs
+from autograder.verdict import (
+    CheckResult,
+    read_results,
+    read_verdict,
+    score_cell,
+    slowest_checks,
+    write_outputs,
+)
 
 
 def graded_cell(points: float):
@@ -94,6 +101,20 @@ def test_checks_that_never_reported_count_as_failed(tmp_path):
     verdict = score_cell("test_f", 2, read_results(results))
     assert verdict.score == 1
     assert any("did not finish" in line for line in verdict.lines)
+
+
+def test_the_slowest_checks_are_read_from_the_results_in_order(tmp_path):
+    """Each check's own time comes back with its result; the three slowest, by name within the file."""
+    results = tmp_path / "results.jsonl"
+    times = {"values": 0.2, "extremes": 3.5, "grad": 0.0, "shape": 1.25, "dtype": 0.5}
+    lines = [
+        {"check": f"test_f.py::test_{name}", "cell": "test_f", "weight": 1.0, "title": name, "passed": True,
+         "notes": [], "seconds": seconds}
+        for name, seconds in times.items()
+    ]  # fmt: skip
+    results.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    slowest = slowest_checks(read_results(results))
+    assert list(slowest.items()) == [("test_extremes", 3.5), ("test_shape", 1.25), ("test_dtype", 0.5)]
 
 
 def test_no_failure_message_expects_the_input_among_its_fields():

@@ -39,7 +39,14 @@ from autograder.sandbox import (
     protect_course,
     running_as_root,
 )
-from autograder.verdict import failure_lines, is_test_cell, read_results, score_cell, write_outputs
+from autograder.verdict import (
+    failure_lines,
+    is_test_cell,
+    read_results,
+    score_cell,
+    slowest_checks,
+    write_outputs,
+)
 
 
 def _configured(config: Config, section: str, name: str, parent: Configurable | None = None) -> bool:
@@ -183,6 +190,8 @@ class JudgeExecute(Execute):
             "seconds_kernel_start": round(seconds["kernel_start"], 2),  # part of seconds_cells
             "seconds_cells": round(seconds["cells"], 2),
             "seconds_checks": round(seconds["checks"], 2),
+            "seconds_checks_own": round(sum(result.seconds for result in results), 2),  # the rest: pytest
+            "seconds_slowest_checks": slowest_checks(results),
             "restarts": self._restarts,
             "problem": problem,
         }
