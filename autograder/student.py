@@ -5,12 +5,19 @@ A :class:`StudentKernel` sends data-only requests to the probe in the kernel
 executes code it receives and never unpickles. Every way a call can go wrong (the name
 is missing, the function raised, it ran too long, the kernel died) becomes an exception
 that the feedback knows how to explain.
+
+Requests travel in a probe *session* when the kernel accepts one (see :mod:`autograder.probe`):
+framed JSON over a Unix socket the grader listens on, about fifty times cheaper than a Jupyter
+message each. A session that cannot be opened or breaks leaves the kernel to Jupyter messages,
+which carry the same requests.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import signal
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,7 +29,7 @@ from jupyter_client import BlockingKernelClient
 
 from autograder import codec
 from autograder.codec import Handle
-from autograder.probe import TARGET
+from autograder.probe import FRAME_HEADER, OUTPUT_LIMIT, TARGET
 
 if TYPE_CHECKING:
     from autograder.model_host import ModelHost, ModelLimits
@@ -78,6 +85,64 @@ def _encoded(args: tuple, kwargs: dict) -> dict:
     }
 
 
+class SessionBroken(Exception):
+    """The probe session ended mid-request (the kernel closed it or sent something unreadable)."""
+
+
+class Session:
+    """The grader's end of a probe session: one request at a time, framed JSON both ways."""
+
+    def __init__(self, channel: socket.socket, alive: Any) -> None:
+        self.channel = channel
+        self.alive = alive  # () -> bool: is the kernel process still there
+
+    def close(self) -> None:
+        self.channel.close()
+
+    def ask(self, request: dict, timeout: float) -> tuple[dict | None, str]:
+        """(reply or None on timeout, what the request printed)."""
+        nonce = uuid.uuid4().hex
+        payload = codec.dumps({**request, "nonce": nonce}).encode()
+        deadline = time.monotonic() + timeout
+        try:
+            self.channel.settimeout(timeout)
+            self.channel.sendall(FRAME_HEADER.pack(len(payload)) + payload)
+            header = self._receive(FRAME_HEADER.size, deadline, request)
+            if header is None:
+                return None, ""
+            (size,) = FRAME_HEADER.unpack(header)
+            if size > codec.MAX_PAYLOAD_BYTES:
+                raise codec.DecodeError(f"payload of {size} bytes exceeds {codec.MAX_PAYLOAD_BYTES}")
+            body = self._receive(size, deadline, request)
+            if body is None:
+                return None, ""
+        except OSError as error:
+            raise SessionBroken(str(error)) from None
+        reply = codec.loads(body)
+        if reply.get("nonce") != nonce:
+            raise SessionBroken("a reply to another request")
+        stdout = reply.pop("stdout", "")
+        return reply, stdout[:OUTPUT_LIMIT] if isinstance(stdout, str) else ""
+
+    def _receive(self, size: int, deadline: float, request: dict) -> bytes | None:
+        """``size`` bytes, or None when the deadline passes first."""
+        data = bytearray()
+        while len(data) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            readable, _, _ = select.select([self.channel], [], [], min(remaining, 1.0))
+            if not readable:
+                if not self.alive():
+                    raise KernelGone(request.get("name", "kernel"), "the kernel process has exited")
+                continue
+            chunk = self.channel.recv(min(size - len(data), 1 << 20))
+            if not chunk:
+                raise SessionBroken("the kernel closed the session")
+            data += chunk
+        return bytes(data)
+
+
 class StudentKernel:
     """Calls functions defined in a student's kernel, by name, with data arguments."""
 
@@ -105,11 +170,68 @@ class StudentKernel:
         self.model_hosts: list[ModelHost] = []  # every one started for it, closed with it
         self.gone_reason: str | None = None
         self.timed_out: set[str] = set()  # what ran out of time once is not waited for again
+        self.session_folder = Path(connection_file).parent  # root's in the sandbox; the kernel can enter
+        self.session: Session | None = None
+        self.sessions = True  # False after a session could not be opened or broke: Jupyter messages only
 
     def close(self) -> None:
         for host in self.model_hosts:
             host.close()
+        self.end_session()
         self.client.stop_channels()
+
+    def end_session(self) -> None:
+        """Close the session; the probe's handler then returns and the kernel takes messages again."""
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def _open_session(self) -> Session | None:
+        """Ask the probe to connect to a socket only the kernel's user (and root) may connect to."""
+        path = self.session_folder / f"probe-{uuid.uuid4().hex[:16]}.sock"
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(path))
+            kernel_files = self.session_folder / "ipc"  # the sandbox gives them to the kernel's user
+            if os.geteuid() == 0 and kernel_files.is_dir():
+                os.chown(path, kernel_files.stat().st_uid, -1)
+            path.chmod(0o600)
+            listener.listen(1)
+            message = self.client.session.msg(
+                "comm_open",
+                {
+                    "comm_id": uuid.uuid4().hex,
+                    "target_name": TARGET,
+                    "data": {"op": "session", "path": str(path)},
+                },
+            )
+            self.client.shell_channel.send(message)
+            deadline = time.monotonic() + 10.0
+            while time.monotonic() < deadline and self._alive():
+                if select.select([listener], [], [], 0.05)[0]:
+                    channel, _ = listener.accept()
+                    return Session(channel, self._alive)
+                if self._handled(message["header"]["msg_id"]):
+                    return None  # the probe answered without connecting
+            return None
+        except OSError:
+            return None
+        finally:
+            listener.close()
+            path.unlink(missing_ok=True)
+
+    def _handled(self, parent: str) -> bool:
+        """Whether the kernel has finished the request ``parent`` (messages about others are skipped)."""
+        while True:
+            try:
+                msg = self.client.get_iopub_msg(timeout=0)
+            except Empty:
+                return False
+            if (
+                msg["parent_header"].get("msg_id") == parent
+                and msg["content"].get("execution_state") == "idle"
+            ):
+                return True
 
     def _alive(self) -> bool:
         if self.kernel_pid is None:
@@ -133,6 +255,22 @@ class StudentKernel:
 
     def _request(self, request: dict, timeout: float) -> tuple[dict | None, str]:
         """Send one request; return (reply or None on timeout, captured stdout)."""
+        if self.session is None and self.sessions:
+            self.session = self._open_session()
+            self.sessions = self.session is not None
+        if self.session is not None:
+            try:
+                return self.session.ask(request, timeout)
+            except SessionBroken:  # the kernel's code closed it: Jupyter messages from now on
+                self.end_session()
+                self.sessions = False
+            except ValueError:  # an unreadable reply (as by message): the session cannot go on
+                self.end_session()
+                raise
+        return self._message(request, timeout)
+
+    def _message(self, request: dict, timeout: float) -> tuple[dict | None, str]:
+        """One request as a Jupyter comm message."""
         nonce = uuid.uuid4().hex
         comm_id = uuid.uuid4().hex
         message = self.client.session.msg(
@@ -253,7 +391,8 @@ class StudentKernel:
         if reply is None:
             self.timed_out |= keys
             self._interrupt()
-            late, _ = self._request({"op": "ping"}, 10.0)
+            self.end_session()  # the probe stops serving it once the interrupted call returns
+            late, _ = self._message({"op": "ping"}, 10.0)
             if late is None:
                 self.gone_reason = (
                     f"the kernel stopped answering after {name} ran past {self.call_timeout:g} s"
