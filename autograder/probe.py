@@ -13,7 +13,9 @@ A Jupyter message costs the two processes about 2.7 ms of CPU, 50 times what a c
 small function does, and a check makes one call per hypothesis example. So the judge opens
 a *session*: one comm request whose handler connects to a Unix socket the grader listens on
 (root's, readable by this kernel's user only) and answers requests read from it, the same
-data-only requests, until the grader closes it. Print output is captured per request there.
+data-only requests, until the grader closes it. Output written to ``sys.stdout`` and
+``sys.stderr`` is captured per request there; a check that reads output written around them
+(a logging handler, a file descriptor) asks by message (``StudentKernel.call(printed=True)``).
 """
 
 from __future__ import annotations
@@ -222,8 +224,8 @@ class _Output(io.TextIOBase):
 def _answered(request: dict) -> dict:
     """One session request's reply, with what it printed."""
     output, saved = _Output(), (sys.stdout, sys.stderr)
-    sys.stdout = sys.stderr = output
     try:
+        sys.stdout = sys.stderr = output
         reply = (
             handle(request) if request.get("op") != "session" else {"status": "error", "message": "nested"}
         )
@@ -252,7 +254,7 @@ def _serve(request: dict) -> dict:
                 if size > codec.MAX_PAYLOAD_BYTES or (text := _receive(channel, size)) is None:
                     break
                 reply = codec.dumps(_answered(codec.loads(text))).encode()
-                channel.sendall(FRAME_HEADER.pack(len(reply)) + reply)
+                channel.sendall(FRAME_HEADER.pack(len(reply)) + reply, socket.MSG_NOSIGNAL)  # no SIGPIPE
         except BaseException as error:  # the grader gone, or its interrupt between calls: session over
             return {"status": "error", "message": f"{type(error).__name__}: {error}"[:300]}
     return {"status": "pong"}

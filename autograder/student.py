@@ -85,6 +85,13 @@ def _encoded(args: tuple, kwargs: dict) -> dict:
     }
 
 
+def _readable(channel: socket.socket, seconds: float) -> bool:
+    """Whether ``channel`` has something to read (or was closed) within ``seconds``."""
+    poller = select.poll()
+    poller.register(channel, select.POLLIN)
+    return bool(poller.poll(seconds * 1000))
+
+
 class SessionBroken(Exception):
     """The probe session ended mid-request (the kernel closed it or sent something unreadable)."""
 
@@ -106,7 +113,7 @@ class Session:
         deadline = time.monotonic() + timeout
         try:
             self.channel.settimeout(timeout)
-            self.channel.sendall(FRAME_HEADER.pack(len(payload)) + payload)
+            self.channel.sendall(FRAME_HEADER.pack(len(payload)) + payload, socket.MSG_NOSIGNAL)
             header = self._receive(FRAME_HEADER.size, deadline, request)
             if header is None:
                 return None, ""
@@ -131,8 +138,7 @@ class Session:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            readable, _, _ = select.select([self.channel], [], [], min(remaining, 1.0))
-            if not readable:
+            if not _readable(self.channel, min(remaining, 1.0)):
                 if not self.alive():
                     raise KernelGone(request.get("name", "kernel"), "the kernel process has exited")
                 continue
@@ -208,10 +214,10 @@ class StudentKernel:
             self.client.shell_channel.send(message)
             deadline = time.monotonic() + 10.0
             while time.monotonic() < deadline and self._alive():
-                if select.select([listener], [], [], 0.05)[0]:
+                if _readable(listener, 0.05):
                     channel, _ = listener.accept()
                     return Session(channel, self._alive)
-                if self._handled(message["header"]["msg_id"]):
+                if self._handled(message["header"]["msg_id"], deadline):
                     return None  # the probe answered without connecting
             return None
         except OSError:
@@ -220,9 +226,9 @@ class StudentKernel:
             listener.close()
             path.unlink(missing_ok=True)
 
-    def _handled(self, parent: str) -> bool:
+    def _handled(self, parent: str, deadline: float) -> bool:
         """Whether the kernel has finished the request ``parent`` (messages about others are skipped)."""
-        while True:
+        while time.monotonic() < deadline:
             try:
                 msg = self.client.get_iopub_msg(timeout=0)
             except Empty:
@@ -253,8 +259,11 @@ class StudentKernel:
             except ProcessLookupError:
                 pass
 
-    def _request(self, request: dict, timeout: float) -> tuple[dict | None, str]:
+    def _request(self, request: dict, timeout: float, by_message: bool = False) -> tuple[dict | None, str]:
         """Send one request; return (reply or None on timeout, captured stdout)."""
+        if by_message:
+            self.end_session()  # the kernel's shell must be free to take the message
+            return self._message(request, timeout)
         if self.session is None and self.sessions:
             self.session = self._open_session()
             self.sessions = self.session is not None
@@ -314,17 +323,21 @@ class StudentKernel:
         method: str = "",
         keep: bool = False,
         return_args: bool = False,
+        printed: bool = False,
         **kwargs: Any,
     ) -> Call:
         """Call ``target(*args, **kwargs)`` in the student's kernel and return what came back.
 
         ``target`` is a name in the notebook or a kept object; ``method`` (dotted) calls an
         attribute of it instead, e.g. ``call(loss, y, p, method="get_config")``. With
-        ``keep``, the result stays in the kernel and a :class:`Handle` comes back.
+        ``keep``, the result stays in the kernel and a :class:`Handle` comes back. With
+        ``printed``, the call goes by Jupyter message, which also brings back output written
+        around ``sys.stdout`` (a logging handler, ``tf.print``, a file descriptor): for checks
+        that read what a call prints.
         """
         name, request = self._about(target, method)
         request |= {"op": "call", **_encoded(args, kwargs), "return_args": return_args, "keep": keep}
-        reply, stdout = self._ask(name, request)
+        reply, stdout = self._ask(name, request, by_message=printed)
         args_after = [codec.from_data(a) for a in reply["args_after"]] if "args_after" in reply else None
         return Call(
             value=codec.from_data(reply["value"]),
@@ -375,7 +388,7 @@ class StudentKernel:
             raise KernelGone(name, "the probe sent something that is not source code")
         return text
 
-    def _ask(self, name: str, request: dict) -> tuple[dict, str]:
+    def _ask(self, name: str, request: dict, by_message: bool = False) -> tuple[dict, str]:
         """Send a request about ``name``; turn every way it can fail into a StudentProblem."""
         if self.gone_reason:
             raise KernelGone(name, self.gone_reason)
@@ -387,7 +400,7 @@ class StudentKernel:
         if not self._alive():
             self.gone_reason = "the kernel process has exited"
             raise KernelGone(name, self.gone_reason)
-        reply, stdout = self._request(request, self.call_timeout)
+        reply, stdout = self._request(request, self.call_timeout, by_message)
         if reply is None:
             self.timed_out |= keys
             self._interrupt()

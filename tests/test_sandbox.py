@@ -70,6 +70,19 @@ def type_of(obj):
 def chatty(x):
     print("步骤 step", x)
     return x
+import logging
+_log = logging.getLogger("student")
+_log.addHandler(logging.StreamHandler())  # bound to the sys.stderr of the cell that made it
+_log.setLevel(logging.INFO)
+def logs(x):
+    _log.info("停止 stopping %s", x)
+    return x
+def default_sigpipe():
+    import signal
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a command-line idiom: a write to a closed pipe kills
+def spins(x):
+    while True:
+        pass
 def cut_the_grader_off():
     import gc
     unix = [s for s in gc.get_objects() if isinstance(s, socket.socket) and s.family == socket.AF_UNIX]
@@ -210,6 +223,24 @@ def test_a_kernel_that_cuts_its_session_is_still_graded_by_jupyter_messages(kern
     finally:
         student.sessions = True
     assert student.call("double", 2).value == 4 and student.session is not None  # a new session
+
+
+def test_output_written_around_sys_stdout_comes_back_when_a_check_asks_for_it(kernel):
+    """A session captures sys.stdout and sys.stderr only; a check that reads what a call prints asks
+    by message, which brings back a logging handler's output too, and the next call opens a session."""
+    student, _, _ = kernel
+    assert student.call("logs", 1).stdout == ""
+    assert student.call("logs", 2, printed=True).stdout == "停止 stopping 2\n"
+    assert student.call("double", 2).value == 4 and student.session is not None
+
+
+def test_a_kernel_that_restored_sigpipe_survives_a_call_that_timed_out(kernel):
+    """The interrupted call's reply goes to a session the grader closed: no SIGPIPE may kill the kernel."""
+    student, _, _ = kernel
+    student.call("default_sigpipe")
+    with pytest.raises(TimedOut):
+        student.call("spins", 1)
+    assert student.call("double", 3).value == 6 and student.gone_reason is None
 
 
 def test_within_one_check_a_method_that_hung_is_not_waited_for_on_a_new_object(kernel):

@@ -108,7 +108,7 @@ def test_missing_logs_warn_and_never_crash(student):
 @check(cell="test_AccuracyThresholdCallback", title="prints_message")
 def test_says_why_it_stops(student):
     callback, _ = fresh(student)
-    returned = student.call(callback, 0, {"accuracy": 0.95}, method="on_epoch_end")
+    returned = student.call(callback, 0, {"accuracy": 0.95}, method="on_epoch_end", printed=True)
     if not returned.stdout.strip():
         raise CheckFailed("no_message", input="on_epoch_end(0, {'accuracy': 0.95})")
 
