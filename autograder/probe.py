@@ -12,7 +12,7 @@ in another process the kernel cannot reach.
 A Jupyter message costs the two processes about 2.7 ms of CPU, 50 times what a call of a
 small function does, and a check makes one call per hypothesis example. So the judge opens
 a *session*: one comm request whose handler connects to a Unix socket the grader listens on
-(root's, readable by this kernel's user only) and answers requests read from it, the same
+(root's, mode 0600 and owned by this kernel's user) and answers requests read from it, the same
 data-only requests, until the grader closes it. Output written to ``sys.stdout`` and
 ``sys.stderr`` is captured per request there; a check that reads output written around them
 (a logging handler, a file descriptor) asks by message (``StudentKernel.call(printed=True)``).
