@@ -138,7 +138,11 @@ FAITHFUL = {
         why="library objects for optimizer and loss, the callback made before fit: the same training",
     ),
     "faithful_tf_print": Submission(
-        {"AccuracyThresholdCallback": OBJECTS_CALLBACK.replace("            print(", "            tf.print(")},
+        {
+            "AccuracyThresholdCallback": OBJECTS_CALLBACK.replace(
+                "            print(", "            tf.print("
+            )
+        },
         why="the stop message printed with tf.print, not print: a message all the same (the checks read "
         "what the call printed, whichever way it was written)",
     ),
