@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from corpus import BLANK_LATER_CELLS, Submission, autograde_points
 
+# About how long this corpus's CI batch grades (seconds, beside another batch): longest start first.
+BATCH_SECONDS = 213
+
 FULL = autograde_points("activations")  # points per graded cell, from the source notebook
 
 

@@ -35,6 +35,8 @@ class Corpus:
     build: Callable[[str, dict[str, str]], dict[str, Submission]]  # (course root, reference cells) -> corpus
     # Titles of checks that only ``slow`` submissions fail: without --slow, no graded submission can.
     failed_only_by_slow: frozenset[str] = frozenset()
+    # About how long its CI batch takes (the module's BATCH_SECONDS): the longest batches start first.
+    batch_seconds: float = 0.0
 
 
 def _corpus_of(assignment: assignments.Assignment) -> Corpus:
@@ -43,6 +45,7 @@ def _corpus_of(assignment: assignments.Assignment) -> Corpus:
         assignment.autograde_points(),
         module.corpus,
         frozenset(getattr(module, "FAILED_ONLY_BY_SLOW", ())),
+        float(getattr(module, "BATCH_SECONDS", 0.0)),
     )
 
 
@@ -60,6 +63,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # test_grading.py waits for every grading batch: run last, so the tests after it in name order run
+    # while the batches do instead of after them (stable: every other test keeps its place).
+    items.sort(key=lambda item: item.path.name == "test_grading.py")
     if config.getoption("--slow"):
         return
     skip = pytest.mark.skip(reason="slow suite: run bin/test --slow")
@@ -127,8 +133,8 @@ def graded_classes(
 
     Batches grade two at a time (one keeps about one core busy: the kernel and the checks take
     turns). Asking for one also starts, after it, every batch the run's parametrized tests name
-    (all seven for test_grading.py), so none waits for a core the other batch left idle; a run
-    that needs only some grades only those. Submissions marked ``slow`` are left out of the batch
+    (every assignment's, for test_grading.py), longest first, so none waits for a core the other
+    batch left idle; a run that needs only some grades only those. Submissions marked ``slow`` are left out of the batch
     unless pytest runs with ``--slow``."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
     grading: dict[str, Future[GradedClass]] = {}
@@ -172,7 +178,8 @@ def graded_classes(
         for item in request.session.items
         if "graded_classes" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
     }
-    needed = [name for name in CORPORA if name in named]
+    # The batch asked for first starts first; then the longest, so the two workers end together.
+    needed = sorted((name for name in CORPORA if name in named), key=lambda name: -CORPORA[name].batch_seconds)
 
     def build(assignment: str) -> GradedClass:
         with lock:

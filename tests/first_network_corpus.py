@@ -27,6 +27,9 @@ from corpus import BLANK_LATER_CELLS, Submission
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
+# About how long this corpus's CI batch grades (seconds, beside another batch): longest start first.
+BATCH_SECONDS = 165
+
 LINEAR = """def build_linear_model():
     model = keras.Sequential([{layers}])
     model.compile({compile})
