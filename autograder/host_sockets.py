@@ -7,25 +7,37 @@ where nearly all of them live. The rest are found here, by a scan of the mounted
 systems, and covered with ``/dev/null`` in the kernel's mount namespace: ``connect`` then
 fails with "connection refused", and the kernel, unprivileged, cannot unmount the cover.
 
-The scan takes about a second on this machine, so a grader process reuses it for
-``RESCAN_AFTER`` seconds: a socket made after the scan is reachable until the next one
-(docs/trust-model.md says so).
+The scan takes about a second of CPU on this machine, so it is reused for ``RESCAN_AFTER``
+seconds, by every grader process on the machine: a root-only file keeps the last one, and a
+lock lets one process scan while the others wait for its result (a batch's workers and every
+check run that starts a model process would otherwise each scan). A socket made after the scan
+is reachable until the next one (docs/trust-model.md says so).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
 import logging
+import os
 import shlex
+import stat
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 # Never scanned: kernel file systems, and the directories every kernel gets empty ones of.
 HIDDEN_FROM_KERNELS = ("/proc", "/sys", "/run", "/tmp", "/var/tmp", "/dev/shm")
 RESCAN_AFTER = 60.0  # seconds
 # Each cover is one line of the sandbox's start-up script, which the kernel's command line carries.
 MAX_COVERED = 500
+# The last scan, shared by the machine's grader processes (root's, like the kernels' directories).
+SHARED_SCANS = Path("/var/lib/autograder/host-sockets")
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -47,10 +59,95 @@ def host_sockets(also_skip: Iterable[str] = ()) -> list[str]:
     skip = tuple(sorted({*HIDDEN_FROM_KERNELS, *also_skip}))
     with _lock:
         scanned_at, sockets = _scans.get(skip, (float("-inf"), []))
-        if time.monotonic() - scanned_at >= RESCAN_AFTER:
-            sockets = find_sockets(skip)
-            _scans[skip] = (time.monotonic(), sockets)
+        if not _fresh(scanned_at):
+            scanned_at, sockets = _shared_scan(skip)
+            _scans[skip] = (scanned_at, sockets)
     return sockets
+
+
+def _fresh(scanned_at: float) -> bool:
+    return 0 <= time.monotonic() - scanned_at < RESCAN_AFTER
+
+
+def _scan(skip: tuple[str, ...]) -> tuple[float, list[str]]:
+    started = time.monotonic()  # a socket made while find runs may be missed: the scan is as old as its start
+    return started, find_sockets(skip)
+
+
+def _shared_scan(skip: tuple[str, ...]) -> tuple[float, list[str]]:
+    """A fresh scan from the machine's shared file, or a new one, written there for the others."""
+    folder = _shared_folder()
+    if folder is None:
+        return _scan(skip)
+    key = hashlib.sha256("\0".join(skip).encode()).hexdigest()[:16]
+    lock = os.open(folder / f"{key}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process scans; the others then read what it found
+        shared = _read_scan(folder / f"{key}.json", skip)
+        if shared is not None and _fresh(shared[0]):
+            return shared
+        scanned_at, sockets = _scan(skip)
+        _write_scan(folder / f"{key}.json", skip, scanned_at, sockets)
+        return scanned_at, sockets
+    finally:
+        os.close(lock)
+
+
+def _shared_folder() -> Path | None:
+    """SHARED_SCANS when this process is root and it and its parent are root's and writable by root
+    alone (nobody else can plant a scan); None otherwise (each process scans for itself)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        SHARED_SCANS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (SHARED_SCANS, SHARED_SCANS.parent):
+            info = os.lstat(folder)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o022:
+                return None
+    except OSError:
+        return None
+    return SHARED_SCANS
+
+
+def _boot_id() -> str:
+    """This boot's id: time.monotonic() starts again at a reboot, so a scan from another boot is stale."""
+    return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+
+
+def _read_scan(path: Path, skip: tuple[str, ...]) -> tuple[float, list[str]] | None:
+    """The scan in ``path`` if root wrote it (a regular file of root's, private) on this boot for ``skip``."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
+            return None
+        try:
+            scan = json.loads(stream.read(4 << 20))
+            scanned_at, sockets = float(scan["scanned_at"]), scan["sockets"]
+            if scan["boot"] != _boot_id() or scan["skip"] != list(skip):
+                return None
+        except (ValueError, TypeError, KeyError, OSError):
+            return None
+    if not isinstance(sockets, list) or not all(isinstance(path, str) for path in sockets):
+        return None
+    return scanned_at, sockets
+
+
+def _write_scan(path: Path, skip: tuple[str, ...], scanned_at: float, sockets: list[str]) -> None:
+    scan = {"boot": _boot_id(), "skip": list(skip), "scanned_at": scanned_at, "sockets": sockets}
+    with contextlib.suppress(OSError):
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".scan-")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as stream:
+                json.dump(scan, stream)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
 
 
 def cover_script(sockets: list[str]) -> str:
