@@ -38,6 +38,8 @@ RESCAN_AFTER = 60.0  # seconds
 MAX_COVERED = 500
 # The last scan, shared by the machine's grader processes (root's, like the kernels' directories).
 SHARED_SCANS = Path("/var/lib/autograder/host-sockets")
+LOCK_PATIENCE = 130.0  # seconds a process waits for another's scan (find's own limit is 120 s)
+MAX_SHARED_BYTES = 4 << 20  # a larger shared scan is not read (each process then scans for itself)
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -75,14 +77,21 @@ def _scan(skip: tuple[str, ...]) -> tuple[float, list[str]]:
 
 
 def _shared_scan(skip: tuple[str, ...]) -> tuple[float, list[str]]:
-    """A fresh scan from the machine's shared file, or a new one, written there for the others."""
+    """A fresh scan from the machine's shared file, or a new one, written there for the others. Whatever
+    goes wrong with the file (a read-only or full disk, a lock held too long) costs only a scan of its own."""
     folder = _shared_folder()
     if folder is None:
         return _scan(skip)
-    key = hashlib.sha256("\0".join(skip).encode()).hexdigest()[:16]
-    lock = os.open(folder / f"{key}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one process scans; the others then read what it found
+        # The mount namespace is in the key: a grader that sees other file systems makes its own scan.
+        seen_from = os.readlink("/proc/self/ns/mnt")
+        key = hashlib.sha256("\0".join([seen_from, *skip]).encode()).hexdigest()[:16]
+        lock = _locked(folder / f"{key}.lock")
+    except OSError:
+        return _scan(skip)
+    if lock is None:
+        return _scan(skip)
+    try:
         shared = _read_scan(folder / f"{key}.json", skip)
         if shared is not None and _fresh(shared[0]):
             return shared
@@ -93,16 +102,39 @@ def _shared_scan(skip: tuple[str, ...]) -> tuple[float, list[str]]:
         os.close(lock)
 
 
+def _locked(path: Path) -> int | None:
+    """``path`` opened and locked, so one process scans and the others then read what it found; None if
+    it is not a private file of root's, or stays locked past LOCK_PATIENCE (a scan takes seconds)."""
+    lock = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    info = os.fstat(lock)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
+        os.close(lock)
+        return None
+    deadline = time.monotonic() + LOCK_PATIENCE
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return lock
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(lock)
+                return None
+            time.sleep(0.05)
+        except OSError:
+            os.close(lock)
+            raise
+
+
 def _shared_folder() -> Path | None:
-    """SHARED_SCANS when this process is root and it and its parent are root's and writable by root
-    alone (nobody else can plant a scan); None otherwise (each process scans for itself)."""
+    """SHARED_SCANS when this process is root, the folder is root's alone and its parent writable by root
+    alone (nobody else can plant a scan or hold its lock); None otherwise (each process scans for itself)."""
     if os.geteuid() != 0:
         return None
     try:
         SHARED_SCANS.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for folder in (SHARED_SCANS, SHARED_SCANS.parent):
+        for folder, others in ((SHARED_SCANS, 0o077), (SHARED_SCANS.parent, 0o022)):
             info = os.lstat(folder)
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o022:
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & others:
                 return None
     except OSError:
         return None
@@ -125,7 +157,7 @@ def _read_scan(path: Path, skip: tuple[str, ...]) -> tuple[float, list[str]] | N
         if not stat.S_ISREG(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
             return None
         try:
-            scan = json.loads(stream.read(4 << 20))
+            scan = json.loads(stream.read(MAX_SHARED_BYTES))
             scanned_at, sockets = float(scan["scanned_at"]), scan["sockets"]
             if scan["boot"] != _boot_id() or scan["skip"] != list(skip):
                 return None
@@ -137,8 +169,8 @@ def _read_scan(path: Path, skip: tuple[str, ...]) -> tuple[float, list[str]] | N
 
 
 def _write_scan(path: Path, skip: tuple[str, ...], scanned_at: float, sockets: list[str]) -> None:
-    scan = {"boot": _boot_id(), "skip": list(skip), "scanned_at": scanned_at, "sockets": sockets}
     with contextlib.suppress(OSError):
+        scan = {"boot": _boot_id(), "skip": list(skip), "scanned_at": scanned_at, "sockets": sockets}
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".scan-")  # mode 0600
         try:
             with os.fdopen(descriptor, "w") as stream:

@@ -1,9 +1,10 @@
 """The scan for the machine's Unix sockets (covered in every kernel) is shared by the grader processes
-on the machine, and only a recent scan root wrote on this boot is believed."""
+on the machine, and only a recent scan root wrote on this boot is believed; anything wrong with the
+shared file costs a scan, never a kernel."""
 
 from __future__ import annotations
 
-import hashlib
+import fcntl
 import json
 import os
 import socket
@@ -14,15 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from autograder import host_sockets
-
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the shared scan is root's")
 
 
-def scan_in_a_new_process(skip: str, *, may_scan: bool, rescan_after: float = 60.0) -> list[str] | None:
-    """What ``host_sockets`` gives a fresh grader process; None if it had to scan and ``may_scan`` is False."""
-    code = "import json\nfrom autograder import host_sockets as h\n"
-    code += f"h.RESCAN_AFTER = {rescan_after!r}\n"
+def scan_in_a_new_process(
+    shared: Path, skip: str, *, may_scan: bool, rescan_after: float = 60.0, lock_patience: float = 130.0
+) -> list[str] | None:
+    """What ``host_sockets`` gives a fresh grader process sharing scans in ``shared``; None if it had to
+    scan and ``may_scan`` is False."""
+    code = "import json, pathlib\nfrom autograder import host_sockets as h\n"
+    code += f"h.SHARED_SCANS = pathlib.Path({str(shared)!r})\n"
+    code += f"h.RESCAN_AFTER = {rescan_after!r}\nh.LOCK_PATIENCE = {lock_patience!r}\n"
     if not may_scan:
         code += "def refuse(skip):\n    raise SystemExit('scanned')\nh.find_sockets = refuse\n"
     code += f"print(json.dumps(h.host_sockets(also_skip=({skip!r},))))\n"
@@ -35,46 +38,83 @@ def scan_in_a_new_process(skip: str, *, may_scan: bool, rescan_after: float = 60
 
 @pytest.fixture
 def scanned(outside_tmp: Path):
-    """A socket of the machine's, one process's scan that found it, and where that scan is shared."""
-    folder = outside_tmp / f"service-{uuid.uuid4().hex[:8]}"
-    folder.mkdir()
+    """A socket of the machine's, and one process's scan that found it, shared in a folder of its own:
+    (that folder, the skip list, the scan, its file)."""
+    base = outside_tmp / f"sockets-{uuid.uuid4().hex[:8]}"
+    base.mkdir(mode=0o755)
     listener = socket.socket(socket.AF_UNIX)
-    listener.bind(str(folder / "service.sock"))
-    skip = f"/nothing-here-{uuid.uuid4().hex}"  # a skip list of its own, so no other scan is shared with it
-    first = scan_in_a_new_process(skip, may_scan=True)
-    assert str(folder / "service.sock") in first
-    key = hashlib.sha256("\0".join(sorted({*host_sockets.HIDDEN_FROM_KERNELS, skip})).encode()).hexdigest()[
-        :16
-    ]
-    shared = host_sockets.SHARED_SCANS / f"{key}.json"
-    yield skip, first, shared
+    listener.bind(str(base / "service.sock"))
+    shared = base / "host-sockets"
+    skip = "/nothing-here"
+    first = scan_in_a_new_process(shared, skip, may_scan=True)
+    assert str(base / "service.sock") in first
+    (scan_file,) = shared.glob("*.json")
+    yield shared, skip, first, scan_file
     listener.close()
-    for path in (shared, shared.with_suffix(".lock")):
-        path.unlink(missing_ok=True)
 
 
 def test_a_second_grader_process_uses_the_first_ones_scan(scanned):
-    skip, first, shared = scanned
-    assert scan_in_a_new_process(skip, may_scan=False) == first
-    assert oct(shared.stat().st_mode & 0o777) == "0o600" and shared.stat().st_uid == 0
+    shared, skip, first, scan_file = scanned
+    assert scan_in_a_new_process(shared, skip, may_scan=False) == first
+    assert oct(scan_file.stat().st_mode & 0o777) == "0o600" and scan_file.stat().st_uid == 0
+    assert oct(shared.stat().st_mode & 0o777) == "0o700"
 
 
 def test_a_scan_older_than_rescan_after_is_made_again(scanned):
-    skip, _, _ = scanned
-    assert scan_in_a_new_process(skip, may_scan=False, rescan_after=0.0) is None
+    shared, skip, _, _ = scanned
+    assert scan_in_a_new_process(shared, skip, may_scan=False, rescan_after=0.0) is None
 
 
 @pytest.mark.parametrize(
-    "tampering", ["readable by others", "not root's", "another boot's", "another skip list"]
+    "tampering",
+    ["readable by others", "not root's", "a link", "another boot's", "another skip list", "from the future"],
 )
 def test_a_shared_scan_is_believed_only_if_root_wrote_it_on_this_boot(scanned, tampering):
-    skip, _, shared = scanned
+    shared, skip, _, scan_file = scanned
+    scan = json.loads(scan_file.read_text())
     if tampering == "readable by others":
-        shared.chmod(0o644)
+        scan_file.chmod(0o644)
     elif tampering == "not root's":
-        os.chown(shared, 65534, 65534)
+        os.chown(scan_file, 65534, 65534)
+    elif tampering == "a link":
+        scan_file.rename(shared / "elsewhere")
+        scan_file.symlink_to(shared / "elsewhere")
     else:
-        scan = json.loads(shared.read_text())
-        scan["boot" if tampering == "another boot's" else "skip"] = ["planted"]
-        shared.write_text(json.dumps(scan))
-    assert scan_in_a_new_process(skip, may_scan=False) is None
+        field, value = {
+            "another boot's": ("boot", "another"),
+            "another skip list": ("skip", ["/"]),
+            "from the future": ("scanned_at", scan["scanned_at"] + 3600),
+        }[tampering]
+        scan_file.write_text(json.dumps({**scan, field: value}))
+    assert scan_in_a_new_process(shared, skip, may_scan=False) is None
+
+
+@pytest.mark.parametrize(
+    "trouble", ["folder open to others", "lock not root's", "lock held", "folder a file"]
+)
+def test_trouble_with_the_shared_scan_costs_a_scan_not_a_kernel(scanned, trouble):
+    """A folder or lock someone else could control is not used, and a lock held too long is not waited
+    for: the process scans for itself (and still covers every socket)."""
+    shared, skip, _, _ = scanned
+    (lock_file,) = shared.glob("*.lock")
+    holder = None
+    if trouble == "folder open to others":
+        shared.chmod(0o755)
+    elif trouble == "lock not root's":
+        os.chown(lock_file, 65534, 65534)
+    elif trouble == "lock held":
+        holder = os.open(lock_file, os.O_RDWR)
+        fcntl.flock(holder, fcntl.LOCK_EX)
+    else:
+        for path in shared.iterdir():
+            path.unlink()
+        shared.rmdir()
+        shared.write_text("")
+    try:
+        assert scan_in_a_new_process(shared, skip, may_scan=False, lock_patience=0.5) is None
+        assert str(shared.parent / "service.sock") in scan_in_a_new_process(
+            shared, skip, may_scan=True, lock_patience=0.5
+        )
+    finally:
+        if holder is not None:
+            os.close(holder)
