@@ -134,8 +134,8 @@ def graded_classes(
     Batches grade two at a time (one keeps about one core busy: the kernel and the checks take
     turns). Asking for one also starts, after it, every batch the run's parametrized tests name
     (every assignment's, for test_grading.py), longest first, so none waits for a core the other
-    batch left idle; a run that needs only some grades only those. Submissions marked ``slow`` are left out of the batch
-    unless pytest runs with ``--slow``."""
+    batch left idle; a run that needs only some grades only those. Submissions marked ``slow`` are
+    left out of the batch unless pytest runs with ``--slow``."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
     grading: dict[str, Future[GradedClass]] = {}
     lock = threading.Lock()
@@ -179,7 +179,9 @@ def graded_classes(
         if "graded_classes" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
     }
     # The batch asked for first starts first; then the longest, so the two workers end together.
-    needed = sorted((name for name in CORPORA if name in named), key=lambda name: -CORPORA[name].batch_seconds)
+    needed = sorted(
+        (name for name in CORPORA if name in named), key=lambda name: -CORPORA[name].batch_seconds
+    )
 
     def build(assignment: str) -> GradedClass:
         with lock:
