@@ -13,8 +13,12 @@ in one run by
 * ``autograder autograde --jobs 2 --no-cache``;
 * ``autograder autograde --dask --jobs 2 --no-cache`` (a local Dask cluster of 2 workers),
 
-and a second class, half of it duplicates, by the judge serially and by ``autograder autograde
---jobs 2`` with an empty cache. It prints wall times, their ratios to the plain baseline (the
+and the floor under any of them: each submission's own cells run in a plain kernel (started
+for it, as every grader must), one after another, nothing checked. No judge that runs the
+student's cells can grade serially in less, nor on 2 cores in less than half of it; when the
+floor alone is over a target's ratio, that target cannot be reached by grading faster (``--part
+floor`` measures plain nbgrader and the floor only). And a second class, half of it duplicates,
+is graded by the judge serially and by ``autograder autograde --jobs 2`` with an empty cache. It prints wall times, their ratios to the plain baseline (the
 cache rows: to the judge serially on that class), and whether every gradebook row is identical
 to the judge's serial run. Run as root (the sandbox needs it), on an otherwise idle machine:
 
@@ -24,6 +28,7 @@ to the judge's serial run. Run as root (the sandbox needs it), on an otherwise i
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -31,11 +36,15 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from conftest import CORPORA
+from judge_overhead import floor_seconds
 from test_batch import gradebook_rows, sqlite
 
+from autograder import assignments
 from autograder.classroom import Classroom
 
 # Issue #19's targets against plain nbgrader (the cache row: against the judge, serially).
@@ -108,7 +117,10 @@ def main() -> None:
     parser.add_argument("--assignment", default="activations")
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument(
-        "--part", choices=["all", "parallel", "cache"], default="all", help="parallel: the mixed class only"
+        "--part",
+        choices=["all", "parallel", "cache", "floor"],
+        default="all",
+        help="parallel: the mixed class only; floor: plain nbgrader and the floor on it only",
     )
     args = parser.parse_args()
     assignment = args.assignment  # graded with its own limits, solutions/<assignment>/grading.toml
@@ -118,8 +130,8 @@ def main() -> None:
     shutil.rmtree(BENCH_ROOT, ignore_errors=True)
     rows = []
 
-    if args.part in ("all", "parallel"):
-        rows += parallel_runs(serial, ours, assignment, args.students)
+    if args.part in ("all", "parallel", "floor"):
+        rows += parallel_runs(serial, ours, assignment, args.students, judged=args.part != "floor")
     if args.part in ("all", "cache"):
         rows += cache_runs(serial, ours, assignment, args.students)
     print(f"\n{assignment}, {args.students} submissions (2 cores)")
@@ -128,7 +140,7 @@ def main() -> None:
         target = TARGETS.get(label)
         print(
             f"{label:60} {seconds:8.1f} {seconds / base:6.2f} {('<= ' + str(target)) if target else '':>7}"
-            f" {'yes' if identical else 'NO':>17}"
+            f" {'-' if identical is None else 'yes' if identical else 'NO':>17}"
         )
 
 
@@ -141,18 +153,43 @@ def plain_copy(classroom: Classroom, root: Path, assignment: str) -> Classroom:
     return plain
 
 
-def parallel_runs(serial: list[str], ours: list[str], assignment: str, students: int) -> list[tuple]:
-    """Plain nbgrader, the judge serially, --jobs 2 and a local Dask cluster on a class with 10%
-    duplicates, cache off."""
+def floor_run(classroom: Classroom, assignment: str) -> float:
+    """Seconds to run every submission's own cells, each in a plain kernel of its own, serially
+    (test cells left out; a cell that fails or runs past the assignment's cell limit is left
+    as the judge leaves it, and the next runs)."""
+    os.environ.update(classroom.env())  # the course's data caches, as the judge's kernel has them
+    cell_timeout = (
+        assignments.get(classroom.root, assignment).grading().get("JudgeExecute", {}).get("timeout", 600)
+    )
+    seconds = 0.0
+    for notebook in sorted((classroom.root / "submitted").glob(f"*/{assignment}/*.ipynb")):
+        try:
+            nbformat.read(notebook, as_version=4)
+        except ValueError as error:  # not JSON: no grader starts a kernel for it
+            print(f"floor: {notebook.parent.parent.name} not run ({type(error).__name__})")
+            continue
+        seconds += floor_seconds(notebook, classroom.root, cell_timeout)[1]
+    return seconds
+
+
+def parallel_runs(
+    serial: list[str], ours: list[str], assignment: str, students: int, judged: bool = True
+) -> list[tuple]:
+    """Plain nbgrader, the floor, the judge serially, --jobs 2 and a local Dask cluster on a
+    class with 10% duplicates, cache off (``judged=False``: plain nbgrader and the floor only)."""
     mixed = synthetic_class(BENCH_ROOT / "mixed", assignment, students, duplicates=0.1)
     plain = plain_copy(mixed, BENCH_ROOT / "mixed-plain", assignment)
     baseline = timed([serial[0], "autograde", assignment, "--force", "--create"], plain)
-    judged = timed(serial, mixed)
-    expected = gradebook_rows(sqlite(mixed), assignment)
+    floor = floor_run(mixed, assignment)
     rows = [
         ("plain nbgrader autograde (in-kernel tests), serial", baseline, baseline, True),
-        ("nbgrader autograde with the judge, serial", judged, baseline, True),
+        ("floor: each submission's cells in a plain kernel, serial", floor, baseline, None),
     ]
+    if not judged:
+        return rows
+    judged_seconds = timed(serial, mixed)
+    expected = gradebook_rows(sqlite(mixed), assignment)
+    rows.append(("nbgrader autograde with the judge, serial", judged_seconds, baseline, True))
     for label, extra in (("jobs 2, no cache", ["--jobs", "2", "--no-cache"]),
                          ("local Dask, 2 workers, no cache", ["--dask", "--jobs", "2", "--no-cache"])):  # fmt: skip
         seconds = timed(ours + extra, mixed)
