@@ -29,6 +29,17 @@ GRADING_FILE = "grading.toml"
 # (autograder/visible/<name>.py); the names of the visible package's shared modules are taken.
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED = frozenset({"messages", "report"})
+# A dotted module name, as an assignment may ask its kernels to import while they start.
+MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def is_module_name(name: object) -> bool:
+    """``name`` is a dotted module name (no keyword among its parts)."""
+    return (
+        isinstance(name, str)
+        and bool(MODULE_NAME.fullmatch(name))
+        and not any(keyword.iskeyword(part) for part in name.split("."))
+    )
 
 
 def is_name(name: str) -> bool:
@@ -52,6 +63,7 @@ GRADING_SETTINGS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "SandboxedKernelManager": {
         "memory_limit": str,  # the student's kernel and its children together
         "cpu_limit": int,  # CPU seconds per kernel process
+        "preload": list,  # modules the kernel imports as it starts (the notebook's heavy imports)
     },
 }
 
@@ -170,6 +182,8 @@ def _grading(path: Path) -> dict[str, dict[str, Any]]:
                 raise AssignmentError(f"{path}: [{section}] {key} cannot be set per assignment")
             if not isinstance(value, allowed[key]) or isinstance(value, bool):
                 raise AssignmentError(f"{path}: [{section}] {key} = {value!r} has the wrong type")
+            if key == "preload" and not all(is_module_name(item) for item in value):
+                raise AssignmentError(f"{path}: [{section}] {key} = {value!r} must list module names")
     return tables
 
 

@@ -80,6 +80,16 @@ class KernelCgroup:
             (self.dirs["cpu"].parent / "cpu.shares").write_text(str(KERNELS_CPU_WEIGHT * 1024 // 100))
         return [directory / "cgroup.procs" for directory in self.dirs.values()]
 
+    def set_cpu_idle(self, idle: bool) -> None:
+        """Give the group the smallest CPU weight (it runs on what no other group wants) or the
+        default one back; nothing where there is no CPU controller."""
+        if "cpu" not in self.dirs or not self.dirs["cpu"].is_dir():
+            return
+        if self.version == 2:
+            (self.dirs["cpu"] / "cpu.weight").write_text("1" if idle else "100")
+        else:
+            (self.dirs["cpu"] / "cpu.shares").write_text("2" if idle else "1024")
+
     def pids(self) -> set[int]:
         found: set[int] = set()
         for directory in set(self.dirs.values()):

@@ -276,3 +276,22 @@ def install() -> None:
     from comm import get_comm_manager
 
     get_comm_manager().register_target(TARGET, _on_comm_open)
+
+
+def preload(modules: list[str]) -> None:
+    """Import ``modules`` (the assignment's ``preload``) as the kernel starts, binding no name in the
+    notebook: a notebook that never imports ``keras`` must not find it defined. A module that cannot
+    be imported ends the kernel, so its start fails loudly (a grader sees why) instead of leaving a
+    half-imported package for the student's own import to trip on."""
+    import importlib
+    import os
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except BaseException as error:  # noqa: BLE001 (any failure: the kernel must not be used)
+            # To the kernel's own stderr (which the grader keeps until the kernel is ready), not to fd 2:
+            # ipykernel has that forward to the notebook, which no one reads before a cell runs.
+            stderr = getattr(sys.stderr, "_original_stdstream_copy", None) or 2
+            os.write(stderr, f"preload: cannot import {name}: {type(error).__name__}: {error}\n".encode())
+            os._exit(3)

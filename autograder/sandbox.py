@@ -29,15 +29,17 @@ import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Enum, Int, Unicode, default
+from traitlets import Bool, Enum, Int, List, Unicode, default, validate
 from traitlets.config import Config
 
 from autograder import datasets
+from autograder.assignments import is_module_name
 from autograder.cgroups import KernelCgroup
 from autograder.host_sockets import cover_script, host_sockets
 
 LOCK_DIR = Path("/run/autograder-kernel-ids")  # root-only: a kernel cannot hold or fake a lock
 PROBE_STARTUP = "__import__('autograder.probe').probe.install()"
+PRELOAD_STARTUP = "__import__('autograder.probe').probe.preload({!r})"  # the module names, validated
 
 # Top-level names in the course directory a student's kernel may read; everything
 # else (solutions/, source/, tests/, submitted/, the gradebook, .git ...) is made
@@ -280,7 +282,23 @@ class SandboxedKernelManager(AsyncKernelManager):
     data_dir = Unicode(help="Read-only data caches (KERAS_HOME, scipy-data) offered to the kernel.").tag(
         config=True
     )
+    preload = List(
+        Unicode(),
+        help="Modules the kernel imports as it starts, before any student cell (an assignment's "
+        "grading.toml names what its notebook imports, e.g. tensorflow): a kernel started ahead, "
+        "while the previous notebook is checked, then has them ready.",
+    ).tag(config=True)
 
+    @validate("preload")
+    def _module_names(self, proposal: dict) -> list[str]:
+        for name in proposal["value"]:
+            if not is_module_name(name):  # it is written into a line of Python the kernel runs
+                raise ValueError(f"preload: {name!r} is not a module name")
+        return proposal["value"]
+
+    # Started ahead for a notebook not yet known: it gets only CPU no other kernel or grader wants until
+    # a notebook takes it (``take``), so starting it never slows the notebooks being graded.
+    started_ahead = False
     _private_dir: Path | None = None
     _claimed: tuple[int, int, int] | None = None  # (uid, gid, lock file descriptor)
     _cgroup: KernelCgroup | None = None
@@ -418,6 +436,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandboxed:
             kill_processes_of(self.uid)
             cgroup_procs = self.cgroup.create(parse_bytes(self.memory_limit), self.process_limit)
+            self.cgroup.set_cpu_idle(self.started_ahead)
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
@@ -434,9 +453,8 @@ class SandboxedKernelManager(AsyncKernelManager):
                 "and could read anything this user can, including solutions/.",
                 os.environ.get("USER", "this user"),
             )
-        kernel_cmd = (
-            self._wrapper(cgroup_procs) + kernel_cmd + [f"--IPKernelApp.exec_lines={[PROBE_STARTUP]!r}"]
-        )
+        startup = [PROBE_STARTUP] + ([PRELOAD_STARTUP.format(self.preload)] if self.preload else [])
+        kernel_cmd = self._wrapper(cgroup_procs) + kernel_cmd + [f"--IPKernelApp.exec_lines={startup!r}"]
         return kernel_cmd, kw
 
     async def _async_post_start_kernel(self, **kw) -> None:  # type: ignore[override]
@@ -444,6 +462,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandboxed and process is not None and process.stderr is not None:
             self.start_output = StartOutput(process.stderr)
         await super()._async_post_start_kernel(**kw)
+
+    def take(self) -> None:
+        """A notebook takes this kernel started ahead: from now on it weighs as much as any kernel."""
+        self.started_ahead = False
+        if self.sandboxed:
+            self.cgroup.set_cpu_idle(False)
 
     def start_problem(self, seconds: float = 1.0) -> str:
         """Why the kernel may have failed to start, in its own (or its wrapper's) words; "" if silent."""

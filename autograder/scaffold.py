@@ -101,6 +101,8 @@ call_timeout = 5  # seconds per call from a check into the student's kernel
 
 [SandboxedKernelManager]
 memory_limit = "4G"
+# what the notebook imports: the kernel started ahead of this notebook has it ready
+preload = ["numpy"]
 """,
 }
 CORPUS = '''"""Submissions for ``{name}`` with the scores they must get: every hidden check fails on at least

@@ -12,8 +12,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import logging
+import multiprocessing.util
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 from queue import Empty
@@ -25,7 +28,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Int, List, Unicode, default
+from traitlets import Bool, Float, Int, List, Unicode, default
 from traitlets.config import Config, Configurable
 
 from autograder import feedback
@@ -119,9 +122,19 @@ class JudgeExecute(Execute):
     feedback_languages = List(Unicode(), ["zh", "en"], help="Languages of the feedback, in order.").tag(
         config=True
     )
+    start_ahead = Bool(
+        True,
+        help="Start the next notebook's kernel while this one is graded, so the next does not wait for "
+        "it: a fresh kernel (its own user id, directories and cgroup) that no student has used, taken "
+        "by the next notebook if its assignment's kernel settings are the same, stopped otherwise.",
+    ).tag(config=True)
 
     _course_protected = False
     _sandbox_checked: ClassVar[set[tuple]] = set()  # sandbox settings whose preflight passed in this process
+    # The kernel started ahead, per grading thread (a Dask worker grades in several): the settings it
+    # was started with and its manager. Stopped when the next notebook wants other settings, and at exit.
+    _ahead: ClassVar[dict[int, tuple[str, SandboxedKernelManager]]] = {}
+    _ahead_lock = threading.Lock()
 
     @default("store_widget_state")
     def _no_widget_state(self) -> bool:
@@ -158,6 +171,7 @@ class JudgeExecute(Execute):
         self._notebook_output_bytes = 0
         started = time.monotonic()
         seconds = {"kernel_start": 0.0, "cells": 0.0, "checks": 0.0}
+        self._kernel_was_ahead = False
         try:
             if "submission_problem" in intake:  # nothing of the student's to run
                 raise SubmissionUnusable(failure_lines(intake["submission_problem"], self.feedback_languages))
@@ -165,6 +179,8 @@ class JudgeExecute(Execute):
             with contextlib.ExitStack() as kernel:
                 self._start_kernel(kernel)
                 seconds["kernel_start"] = time.monotonic() - started
+                if self.start_ahead:  # it starts while this notebook's cells and checks run
+                    self._start_next_kernel()
                 self._run_student_cells()
                 seconds["cells"] = time.monotonic() - started
                 results, problem = self._run_hidden_checks(assignment)
@@ -188,6 +204,7 @@ class JudgeExecute(Execute):
         nb.metadata["autograder"] = intake | {
             "seconds": round(time.monotonic() - started, 2),
             "seconds_kernel_start": round(seconds["kernel_start"], 2),  # part of seconds_cells
+            "kernel_started_ahead": self._kernel_was_ahead,
             "seconds_cells": round(seconds["cells"], 2),
             "seconds_checks": round(seconds["checks"], 2),
             "seconds_checks_own": round(sum(result.seconds for result in results), 2),  # the rest: pytest
@@ -235,7 +252,8 @@ class JudgeExecute(Execute):
         return km
 
     def _start_kernel(self, stack: contextlib.ExitStack) -> None:
-        """Start the student's kernel inside ``stack``, or raise KernelUnavailable.
+        """Start the student's kernel inside ``stack`` (or take the one started ahead for it), or
+        raise KernelUnavailable.
 
         No student code has run yet, so a kernel that cannot start says nothing about the
         notebook (a busy id, the machine): zeros would look graded and a plain re-run would
@@ -243,14 +261,23 @@ class JudgeExecute(Execute):
         """
         km = None
         try:
-            self.km = km = self.create_kernel_manager()  # nbclient drops self.km when the start fails
-            settings = (self.km.sandboxed, self.km.kernel_uid, self.km.uid_pool_size, self.km.memory_limit)
-            if settings not in JudgeExecute._sandbox_checked:  # a worker may not have run the batch hook
-                reason = self.km.preflight()
-                if reason:
-                    raise RuntimeError(reason)
-                JudgeExecute._sandbox_checked.add(settings)
-            stack.enter_context(self.setup_kernel())
+            if self._take_kernel_started_ahead(stack):
+                km = self.km
+                self._kernel_was_ahead = True
+            else:
+                self.km = km = self.create_kernel_manager()  # nbclient drops self.km when the start fails
+                settings = (
+                    self.km.sandboxed,
+                    self.km.kernel_uid,
+                    self.km.uid_pool_size,
+                    self.km.memory_limit,
+                )
+                if settings not in JudgeExecute._sandbox_checked:  # a worker may not have run the batch hook
+                    reason = self.km.preflight()
+                    if reason:
+                        raise RuntimeError(reason)
+                    JudgeExecute._sandbox_checked.add(settings)
+                stack.enter_context(self.setup_kernel())
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
             if isinstance(self.km, SandboxedKernelManager):
@@ -262,6 +289,91 @@ class JudgeExecute(Execute):
                 f"; it said: {last_lines}" if said else ""
             )
             raise KernelUnavailable(reason[:800]) from error
+
+    # -- the kernel started ahead ------------------------------------------------------
+    def _new_kernel_manager(self) -> SandboxedKernelManager:
+        """A manager for this notebook's kernel, not started (nbclient's ``create_kernel_manager``
+        also makes it ``self.km``, which stays what it was)."""
+        current = self.km
+        try:
+            return self.create_kernel_manager()
+        finally:
+            self.km = current
+
+    def _kernel_settings(self) -> str:
+        """Everything a kernel for this notebook is started with: every configurable setting of its
+        manager (the run's configuration, the assignment's limits, the kernel's name) and its
+        arguments. A kernel started ahead serves only a notebook whose settings are the same."""
+        km = self._new_kernel_manager()
+        settings = {name: getattr(km, name) for name in sorted(km.trait_names(config=True))}
+        return repr((type(km).__qualname__, km.kernel_name, settings, self._kernel_arguments()))
+
+    def _start_next_kernel(self) -> None:
+        """Start a kernel for the next notebook now, while this one is graded.
+
+        It is like any kernel this judge starts (sandboxed, an id and directories of its own,
+        the assignment's preload imported) but, until a notebook takes it, it only gets CPU that
+        nothing else wants. No student's cell has run in it: the next notebook takes it
+        (:meth:`_take_kernel_started_ahead`) or it is stopped. A kernel that cannot be started
+        ahead costs nothing but a line in the log: the next notebook starts its own.
+        """
+        thread = threading.get_ident()
+        with JudgeExecute._ahead_lock:
+            if thread in JudgeExecute._ahead:
+                return
+        km = None
+        try:
+            settings = self._kernel_settings()
+            km = self._new_kernel_manager()
+            km.started_ahead = True
+            run_sync(km.start_kernel)(extra_arguments=self._kernel_arguments())
+        except Exception as error:  # noqa: BLE001 (whatever it was, the next notebook starts its own)
+            self.log.info("No kernel started ahead (the next notebook starts its own): %s", error)
+            if km is not None:
+                _stop_kernel(km)
+            return
+        with JudgeExecute._ahead_lock:
+            JudgeExecute._ahead[thread] = (settings, km)
+
+    def _take_kernel_started_ahead(self, stack: contextlib.ExitStack) -> bool:
+        """Make the kernel started ahead in this thread this notebook's, if it was started with this
+        notebook's settings and answers; False (and it is stopped) otherwise."""
+        with JudgeExecute._ahead_lock:
+            ahead = JudgeExecute._ahead.pop(threading.get_ident(), None)
+        if ahead is None:
+            return False
+        settings, km = ahead
+        attempt = contextlib.ExitStack()
+        try:
+            if settings != self._kernel_settings():
+                _stop_kernel(km)
+                return False
+            if not run_sync(km.is_alive)():
+                self.log.warning("The kernel started ahead has died; starting another.")
+                _stop_kernel(km)
+                return False
+            km.take()
+            self.km, self.kc = km, None
+            attempt.enter_context(self.setup_kernel())  # it has a kernel: only the client starts
+        except Exception as error:  # noqa: BLE001 (whatever it was, a kernel of its own is started)
+            self.log.warning("The kernel started ahead did not answer (%s); starting another.", error)
+            attempt.close()
+            _stop_kernel(km)
+            self.km, self.kc = None, None
+            return False
+        except BaseException:  # interrupted: no kernel may be left without an owner
+            attempt.close()
+            _stop_kernel(km)
+            raise
+        stack.enter_context(attempt.pop_all())
+        return True
+
+    def _kernel_arguments(self) -> list[str]:
+        """The kernel's command-line arguments, as nbclient gives them to a kernel it starts."""
+        arguments = list(self.extra_arguments)
+        if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in arguments):
+            arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        return arguments
 
     def _protect_course_once(self) -> None:
         if running_as_root() and not JudgeExecute._course_protected:
@@ -478,3 +590,31 @@ class JudgeExecute(Execute):
                     "grader_error", self.feedback_languages, detail=f"checks ended with {how}"
                 )
             return read_results(results_file), problem
+
+
+def _stop_kernel(km: SandboxedKernelManager) -> None:
+    """Stop a kernel no notebook took, and remove its directories, cgroup and id (best effort:
+    what a kernel leaves behind is killed by its id when the id is next used)."""
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+        else:
+            run_sync(km.cleanup_resources)()
+    except Exception:  # at exit, or a kernel already gone: say so, and clean up what can be
+        logging.getLogger(__name__).warning("Stopping a kernel started ahead failed", exc_info=True)
+        with contextlib.suppress(Exception):
+            run_sync(km.cleanup_resources)()
+
+
+def _stop_kernels_started_ahead() -> None:
+    """Stop every kernel started ahead that no notebook took (at the process's exit)."""
+    with JudgeExecute._ahead_lock:
+        ahead = list(JudgeExecute._ahead.values())
+        JudgeExecute._ahead.clear()
+    for _, km in ahead:
+        _stop_kernel(km)
+
+
+# multiprocessing's exit handler runs this in the grader's process and in its pool workers, which end
+# with os._exit (no atexit): a kernel started ahead for no one is stopped either way.
+multiprocessing.util.Finalize(None, _stop_kernels_started_ahead, exitpriority=10)
