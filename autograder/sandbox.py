@@ -119,6 +119,7 @@ def outlived(uid: int, patience: float = 5.0) -> list[int]:
 # Lock files of ids whose processes outlived every kill: held until this grader exits, so no later
 # kernel of this run shares an id with what is left.
 _QUARANTINED: list[int] = []
+_SWEPT: set[tuple[str, int, int]] = set()  # kernel roots cleared of stale directories by this process
 
 
 def protect_course(root: Path) -> list[str]:
@@ -153,6 +154,37 @@ def claim_pool_id(first_uid: int, first_gid: int, pool_size: int) -> tuple[int, 
             continue
         return first_uid + offset, first_gid + offset, lock
     raise RuntimeError(f"all {pool_size} kernel user ids from {first_uid} are in use")
+
+
+def remove_stale_kernel_dirs(kernel_root: Path, first_uid: int, pool_size: int) -> list[Path]:
+    """Remove the private directories kernels left when their grader was killed (SIGKILL, a pool
+    worker ended by its pool) before it could clean up: a directory whose ``work/`` belongs to an id
+    of the pool that no live grader holds. The id's lock is held while its directory is removed, so
+    no kernel can be given the id meanwhile; a directory of a live kernel (its id locked) is kept."""
+    removed = []
+    for private in sorted(Path(kernel_root).glob("kernel-*")):
+        try:
+            owner = (private / "work").lstat().st_uid
+        except OSError:  # being made, or not a kernel's: left alone
+            continue
+        if not first_uid <= owner < first_uid + pool_size:
+            continue
+        try:
+            LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+            lock = os.open(LOCK_DIR / f"{owner}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a live kernel's (or model process's) id
+            os.close(lock)
+            continue
+        try:
+            shutil.rmtree(private, ignore_errors=True)
+            removed.append(private)
+        finally:
+            os.close(lock)
+    return removed
 
 
 def confined_command(
@@ -359,6 +391,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandboxed:  # root's, so a kernel cannot put anything beside its own directory
             os.chown(base, 0, 0)
             base.chmod(0o711)
+            swept = (str(base), self.kernel_uid, self.uid_pool_size)
+            if swept not in _SWEPT:  # once per grader process
+                _SWEPT.add(swept)
+                stale = remove_stale_kernel_dirs(base, self.kernel_uid, self.uid_pool_size)
+                if stale:
+                    self.log.info("Removed %d directories left by kernels of killed graders", len(stale))
         # The private directory stays root's (0711): the kernel may use work/, tmp/, ipc/ and keras/
         # in it, but cannot replace them or the connection file, which the grader acts on as root.
         self._private_dir = Path(tempfile.mkdtemp(prefix="kernel-", dir=base))

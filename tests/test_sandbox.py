@@ -621,3 +621,30 @@ def test_no_kernel_outlives_the_grader_that_started_it_nor_writes_to_its_termina
     while sandbox.processes_of(uid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert sandbox.processes_of(uid) == []
+
+
+def test_directories_left_by_killed_graders_are_removed_and_live_kernels_kept(tmp_path):
+    """A grader killed before its clean-up leaves its kernels' private directories; the next grader
+    removes those whose id no live grader holds, and nothing else."""
+    first = 64580  # a range of ids no other test uses
+    root = tmp_path / "kernels"
+    made = {}
+    for name, owner in {"live": first, "stale": first + 1, "not-the-pool": 1000, "being-made": None}.items():
+        private = root / f"kernel-{name}"
+        (private / "work").mkdir(parents=True)
+        if owner is not None:
+            os.chown(private / "work", owner, owner)
+        else:
+            (private / "work").rmdir()
+        made[name] = private
+    uid, _, lock = sandbox.claim_pool_id(first, first, 4)  # a live kernel's id
+    try:
+        assert uid == first
+        assert sandbox.remove_stale_kernel_dirs(root, first, 4) == [made["stale"]]
+    finally:
+        os.close(lock)
+    assert sorted(p.name for p in root.iterdir()) == [
+        "kernel-being-made",
+        "kernel-live",
+        "kernel-not-the-pool",
+    ]
