@@ -391,12 +391,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandboxed:  # root's, so a kernel cannot put anything beside its own directory
             os.chown(base, 0, 0)
             base.chmod(0o711)
-            swept = (str(base), self.kernel_uid, self.uid_pool_size)
-            if swept not in _SWEPT:  # once per grader process
-                _SWEPT.add(swept)
-                stale = remove_stale_kernel_dirs(base, self.kernel_uid, self.uid_pool_size)
-                if stale:
-                    self.log.info("Removed %d directories left by kernels of killed graders", len(stale))
         # The private directory stays root's (0711): the kernel may use work/, tmp/, ipc/ and keras/
         # in it, but cannot replace them or the connection file, which the grader acts on as root.
         self._private_dir = Path(tempfile.mkdtemp(prefix="kernel-", dir=base))
@@ -469,9 +463,21 @@ class SandboxedKernelManager(AsyncKernelManager):
             skip_sockets_under=(str(self.kernel_root),),
         )
 
+    def _remove_stale_dirs_once(self) -> None:
+        """Once per grader process, before it claims an id (an id it held would keep that id's stale
+        directories), remove what kernels of killed graders left in ``kernel_root``."""
+        swept = (str(Path(self.kernel_root).resolve()), self.kernel_uid, self.uid_pool_size)
+        if swept in _SWEPT or self._claimed is not None:
+            return
+        _SWEPT.add(swept)
+        stale = remove_stale_kernel_dirs(Path(self.kernel_root), self.kernel_uid, self.uid_pool_size)
+        if stale:
+            self.log.info("Removed %d directories left by kernels of killed graders", len(stale))
+
     async def _async_pre_start_kernel(self, **kw):  # type: ignore[override]
         cgroup_procs = []
         if self.sandboxed:
+            self._remove_stale_dirs_once()
             kill_processes_of(self.uid)
             cgroup_procs = self.cgroup.create(parse_bytes(self.memory_limit), self.process_limit)
             self.cgroup.set_cpu_idle(self.started_ahead)
