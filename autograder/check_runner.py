@@ -18,6 +18,7 @@ notebook is left ungraded (:class:`CheckServerUnavailable`), never scored.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
@@ -167,18 +168,29 @@ def run_checks(arguments: list[str], cwd: Path, environment: dict[str, str], tim
 
 # -- the server's side ------------------------------------------------------------------------
 def serve() -> None:
-    """Preload, then fork one child per request read from stdin; answer on the original stdout."""
+    """Preload, then fork one child per request read from stdin; answer on the original stdout.
+
+    When a run's checks started a model process, the child for the next request is forked as soon
+    as the run ends (``_prepare``): it starts its model process (TensorFlow's import, seconds of
+    CPU) while the next notebook's cells run, then waits for its request. It is a fork of the
+    server like any other child, and nothing of a student reached it before its own request."""
     replies = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything a preloaded module prints must not garble the replies
     for module in PRELOADED:
         importlib.import_module(module)
     gc.freeze()  # what is preloaded is never collected: a child's collections skip it
+    from autograder import models  # (preloaded above)
+
+    prepared: tuple[int, int] | None = None  # (pid, the pipe its request goes to)
     for line in sys.stdin:
         request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            os.close(replies.fileno())
-            os._exit(_child(request))
+        pid = _hand_over(prepared, line) if prepared is not None else None
+        prepared = None
+        if pid is None:
+            pid = os.fork()
+            if pid == 0:
+                os.close(replies.fileno())
+                os._exit(_child(request))
         timed_out = _wait(pid, float(request["timeout"]))
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
@@ -190,6 +202,63 @@ def serve() -> None:
         }
         replies.write(json.dumps(reply) + "\n")
         replies.flush()
+        limits = _model_limits(request)
+        if limits is not None and (Path(request["cwd"]) / models.USED_A_MODEL_PROCESS).exists():
+            prepared = _prepare(limits, replies.fileno())
+
+
+def _model_limits(request: dict) -> str | None:
+    """The ``--judge-model-limits`` a run was given (JSON), or None."""
+    arguments = request["arguments"]
+    if "--judge-model-limits" in arguments[:-1]:
+        return arguments[arguments.index("--judge-model-limits") + 1]
+    return None
+
+
+def _prepare(limits: str, replies: int) -> tuple[int, int]:
+    """Fork the next run's child now; it starts a model process with ``limits`` and waits for its
+    request on a pipe. (pid, the pipe's write end)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(replies)
+        os.close(write_end)
+        os._exit(_prepared_child(limits, read_end))
+    os.close(read_end)
+    return pid, write_end
+
+
+def _hand_over(prepared: tuple[int, int], line: str) -> int | None:
+    """Give the prepared child its request; its pid, or None when it is gone (it is reaped)."""
+    pid, pipe = prepared
+    try:
+        os.write(pipe, line.encode() if line.endswith("\n") else (line + "\n").encode())
+        return pid
+    except OSError:  # it died waiting (its model process's start failed it, or it was killed)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        return None
+    finally:
+        os.close(pipe)
+
+
+def _prepared_child(limits: str, requests: int) -> int:
+    """A child forked before its request: start a model process, then run the request that comes."""
+    from autograder import models
+    from autograder.model_host import ModelLimits
+
+    try:
+        models.start_model_host_ahead(ModelLimits.from_json(limits))
+    except Exception:  # noqa: BLE001 (the run starts its own when a check asks for one)
+        traceback.print_exc()
+    with os.fdopen(requests, "rb") as pipe:
+        line = pipe.readline()
+    if not line:  # the server is gone or stopped: no request will come
+        models.close_model_host_started_ahead()
+        return 0
+    return _child(json.loads(line))
 
 
 def _wait(pid: int, timeout: float) -> bool:
@@ -230,6 +299,10 @@ def _child(request: dict) -> int:
     except BaseException:  # noqa: BLE001
         traceback.print_exc()
         return 3
+    finally:
+        from autograder import models
+
+        models.close_model_host_started_ahead()  # one no check took (os._exit runs no finalizer)
 
 
 if __name__ == "__main__":

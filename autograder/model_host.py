@@ -103,18 +103,18 @@ class _Process:
     """The child process and what must be undone when it ends (kept apart from ModelHost, so a
     ``weakref.finalize`` can clean up without holding the host alive)."""
 
-    def __init__(self, limits: ModelLimits) -> None:
+    def __init__(self, limits: ModelLimits, idle: bool = False) -> None:
         self.claimed: tuple[int, int, int] | None = None
         self.cgroup: KernelCgroup | None = None
         self.private_tmp: str | None = None
         self.popen: subprocess.Popen | None = None
         try:
-            self.popen = self._start(limits)
+            self.popen = self._start(limits, idle)
         except BaseException:
             self.cleanup()
             raise
 
-    def _start(self, limits: ModelLimits) -> subprocess.Popen:
+    def _start(self, limits: ModelLimits, idle: bool) -> subprocess.Popen:
         command = [sys.executable, "-m", "autograder.model_runner"]
         if limits.sandboxed:
             self.claimed = claim_pool_id(limits.first_uid, limits.first_gid, limits.pool_size)
@@ -122,6 +122,7 @@ class _Process:
             kill_processes_of(uid)
             self.cgroup = KernelCgroup(f"model-{uid}")
             procs = self.cgroup.create(limits.memory_bytes, limits.processes)
+            self.cgroup.set_cpu_idle(idle)
             command = (
                 confined_command(
                     uid,
@@ -192,14 +193,26 @@ class _Process:
 class ModelHost:
     """One confined process holding loaded models; every request has a wall-time limit."""
 
-    def __init__(self, limits: ModelLimits | None = None) -> None:
+    def __init__(self, limits: ModelLimits | None = None, started_ahead: bool = False) -> None:
+        """``started_ahead``: started before any check asked for it (``autograder.models``), on the
+        smallest CPU weight until :meth:`take` (so it never slows what is being graded meanwhile)."""
         self.limits = limits or ModelLimits()
-        self._process = _Process(self.limits)
+        self._process = _Process(self.limits, idle=started_ahead)
         self._finalizer = weakref.finalize(self, self._process.cleanup)
         self.failure: CheckFailed | None = None  # once the process is gone, every request fails so
         self.failed_model: int | None = None  # the model whose request it was (None: a load)
         self.loaded: set[int] = set()  # the models it holds, by number
         self._forgotten: list[int] = []  # models no view uses any more, unloaded before the next request
+
+    def alive(self) -> bool:
+        """Whether its process still runs (a process started ahead may have died waiting)."""
+        popen = self._process.popen
+        return self.failure is None and popen is not None and popen.poll() is None
+
+    def take(self) -> None:
+        """A check run uses this process started ahead: from now on it weighs as much as any."""
+        if self._process.cgroup is not None:
+            self._process.cgroup.set_cpu_idle(False)
 
     def forget(self, number: int) -> None:
         """Unload model ``number`` before the next request (safe to call from a finalizer: it sends

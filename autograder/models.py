@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 from autograder.checks import CheckFailed
 from autograder.codec import Handle
 from autograder.intake import read_regular_file
-from autograder.model_host import ModelHost, ModelView
+from autograder.model_host import ModelHost, ModelLimits, ModelView
 from autograder.student import StudentKernel
 
 MAX_MODEL_BYTES = 200 * 1024 * 1024
@@ -77,13 +77,49 @@ def read_model_config(path: Path | BinaryIO) -> Any:
         return json.loads(archive.read(config))
 
 
+# A model process the check server started for this check run before its request came
+# (``autograder.check_runner``), while the notebook's cells ran: the run's first model_host() takes it
+# if it was started with the run's limits; otherwise it is closed when the run ends.
+_started_ahead: ModelHost | None = None
+# Left in the check run's working directory when its checks started a model process: the check
+# server then starts one ahead for the next run (the next notebook is most likely of the same assignment).
+USED_A_MODEL_PROCESS = "used-a-model-process"
+
+
+def start_model_host_ahead(limits: ModelLimits) -> None:
+    """Start this process's model process before any check asks for one (see ``_started_ahead``)."""
+    global _started_ahead
+    _started_ahead = ModelHost(limits, started_ahead=True)
+
+
+def close_model_host_started_ahead() -> None:
+    """Close the model process started ahead if no check took it."""
+    global _started_ahead
+    if _started_ahead is not None:
+        _started_ahead.close()
+        _started_ahead = None
+
+
+def _new_host(limits: ModelLimits | None) -> ModelHost:
+    global _started_ahead
+    with contextlib.suppress(OSError):  # only a hint for the next run
+        Path(USED_A_MODEL_PROCESS).touch()
+    ahead, _started_ahead = _started_ahead, None
+    if ahead is not None and ahead.limits == (limits or ModelLimits()) and ahead.alive():
+        ahead.take()
+        return ahead
+    if ahead is not None:
+        ahead.close()
+    return ModelHost(limits)
+
+
 def model_host(student: StudentKernel, alone: bool = False) -> ModelHost:
     """The process this check run's models are loaded in: one for all of them, and a new one once
     a model broke it; with ``alone``, a new one for a single model. Each notebook's checks run in a
     process of their own, so no other notebook's model is ever in it; the ``student`` fixture
     closes them all when the checks end."""
     if alone or student.model_host is None or student.model_host.failure is not None:
-        host = ModelHost(student.model_limits)
+        host = _new_host(student.model_limits)
         student.model_hosts.append(host)
         if alone:
             return host

@@ -94,3 +94,32 @@ def test_a_run_that_dies_is_not_a_time_out_and_a_server_that_dies_leaves_the_not
         run(server, tmp_path, parent)
     after = run(server, tmp_path, PASSING)
     assert after.exit_code == 0, after.output
+
+
+def test_after_a_run_that_started_a_model_process_the_next_finds_one_started_ahead(server, tmp_path):
+    """A notebook whose checks ran its saved models is most likely followed by one of the same
+    assignment: the next run's child is forked when a run ends and starts its model process (seconds
+    of TensorFlow import) while the next notebook's cells run. A run after one that started none finds
+    none waiting, and a model process no check takes is closed with its run."""
+    from autograder.model_host import ModelLimits
+
+    limits = ModelLimits().to_json()
+    judge = ["-p", "autograder.pytest_plugin", "--judge-connection", "unused", "--judge-model-limits", limits]
+
+    def run_with_limits(name: str, source: str) -> CheckRun:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "test_it.py").write_text(source)
+        arguments = [str(folder / "test_it.py"), "-p", "no:cacheprovider", "-o", "addopts=", "-q"]
+        arguments += [*judge, "--judge-results", str(folder / "results.jsonl"), "--rootdir", str(folder)]
+        return server.run(arguments, folder, ENVIRONMENT, 120)
+
+    waiting = "from autograder import models\ndef test_waiting():\n    assert models._started_ahead {}\n"
+    first = run_with_limits(
+        "first", waiting.format("is None") + "    open(models.USED_A_MODEL_PROCESS, 'w')\n"
+    )
+    assert first.exit_code == 0, first.output
+    second = run_with_limits("second", waiting.format("is not None and models._started_ahead.alive()"))
+    assert second.exit_code == 0, second.output
+    third = run_with_limits("third", waiting.format("is None"))  # the second started no model process
+    assert third.exit_code == 0, third.output
