@@ -189,8 +189,12 @@ def serve() -> None:
         if pid is None:
             pid = os.fork()
             if pid == 0:
-                os.close(replies.fileno())
-                os._exit(_child(request))
+                code = 3
+                try:
+                    os.close(replies.fileno())
+                    code = _child(request)
+                finally:  # never back into this loop: the server's stdin is the grader's requests
+                    os._exit(code)
         timed_out = _wait(pid, float(request["timeout"]))
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
@@ -200,15 +204,16 @@ def serve() -> None:
             "signal": -code if code < 0 else None,
             "timed_out": timed_out,
         }
+        limits = _model_limits_json(request)  # (before the reply: the grader then removes the run's folder)
+        used_models = limits is not None and (Path(request["cwd"]) / models.USED_A_MODEL_PROCESS).exists()
         replies.write(json.dumps(reply) + "\n")
         replies.flush()
-        limits = _model_limits(request)
-        if limits is not None and (Path(request["cwd"]) / models.USED_A_MODEL_PROCESS).exists():
+        if used_models:
             prepared = _prepare(limits, replies.fileno())
 
 
-def _model_limits(request: dict) -> str | None:
-    """The ``--judge-model-limits`` a run was given (JSON), or None."""
+def _model_limits_json(request: dict) -> str | None:
+    """The ``--judge-model-limits`` a run was given (JSON, as the judge passes it), or None."""
     arguments = request["arguments"]
     if "--judge-model-limits" in arguments[:-1]:
         return arguments[arguments.index("--judge-model-limits") + 1]
@@ -221,9 +226,13 @@ def _prepare(limits: str, replies: int) -> tuple[int, int]:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(replies)
-        os.close(write_end)
-        os._exit(_prepared_child(limits, read_end))
+        code = 3
+        try:
+            os.close(replies)
+            os.close(write_end)
+            code = _prepared_child(limits, read_end)
+        finally:  # never back into the server's loop
+            os._exit(code)
     os.close(read_end)
     return pid, write_end
 
@@ -231,8 +240,10 @@ def _prepare(limits: str, replies: int) -> tuple[int, int]:
 def _hand_over(prepared: tuple[int, int], line: str) -> int | None:
     """Give the prepared child its request; its pid, or None when it is gone (it is reaped)."""
     pid, pipe = prepared
+    data = line.encode() if line.endswith("\n") else (line + "\n").encode()
     try:
-        os.write(pipe, line.encode() if line.endswith("\n") else (line + "\n").encode())
+        while data:  # a request is a few kB: the pipe takes it whole unless the child is gone
+            data = data[os.write(pipe, data) :]
         return pid
     except OSError:  # it died waiting (its model process's start failed it, or it was killed)
         with contextlib.suppress(ProcessLookupError):
@@ -246,19 +257,26 @@ def _hand_over(prepared: tuple[int, int], line: str) -> int | None:
 
 def _prepared_child(limits: str, requests: int) -> int:
     """A child forked before its request: start a model process, then run the request that comes."""
-    from autograder import models
-    from autograder.model_host import ModelLimits
-
+    models = sys.modules["autograder.models"]  # preloaded
+    _stdin_from_devnull()  # the server's stdin is the grader's requests: not this child's to hold
     try:
-        models.start_model_host_ahead(ModelLimits.from_json(limits))
-    except Exception:  # noqa: BLE001 (the run starts its own when a check asks for one)
+        models.start_model_host_ahead(models.ModelLimits.from_json(limits))
+        with os.fdopen(requests, "rb") as pipe:
+            line = pipe.readline()
+        request = json.loads(line) if line else None
+    except BaseException:  # noqa: BLE001 (anything: this child runs nothing, the server forks another)
         traceback.print_exc()
-    with os.fdopen(requests, "rb") as pipe:
-        line = pipe.readline()
-    if not line:  # the server is gone or stopped: no request will come
+        request = None
+    if request is None:  # the server is gone, stopped, or this child cannot run a request
         models.close_model_host_started_ahead()
         return 0
-    return _child(json.loads(line))
+    return _child(request)
+
+
+def _stdin_from_devnull() -> None:
+    stdin = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(stdin, 0)
+    os.close(stdin)
 
 
 def _wait(pid: int, timeout: float) -> bool:
@@ -279,9 +297,7 @@ def _child(request: dict) -> int:
     try:
         import pytest
 
-        stdin = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(stdin, 0)
-        os.close(stdin)
+        _stdin_from_devnull()
         log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(log, 1)
         os.dup2(log, 2)
@@ -299,10 +315,10 @@ def _child(request: dict) -> int:
     except BaseException:  # noqa: BLE001
         traceback.print_exc()
         return 3
-    finally:
-        from autograder import models
-
-        models.close_model_host_started_ahead()  # one no check took (os._exit runs no finalizer)
+    finally:  # a model process started ahead that no check took (os._exit runs no finalizer)
+        models = sys.modules.get("autograder.models")
+        if models is not None:
+            models.close_model_host_started_ahead()
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ class ModelLimits:
     memory_bytes: int = 2 << 30  # all its processes together (cgroup)
     address_space_bytes: int = 4 << 30  # each process (prlimit --as); TensorFlow alone needs about 3 GiB
     cpu_seconds: int = 600  # its whole life (prlimit --cpu)
-    load_seconds: float = 300.0  # wall time of starting the process and loading the model
+    load_seconds: float = 300.0  # wall time of starting the process (its import), and of loading a model
     call_seconds: float = 300.0  # wall time of one request after that
     processes: int = 512  # processes and threads (TensorFlow starts a few dozen)
     # Confined (namespaces, cgroup, a pool user id) when the grader runs as root and sandboxes kernels.
@@ -122,7 +122,8 @@ class _Process:
             kill_processes_of(uid)
             self.cgroup = KernelCgroup(f"model-{uid}")
             procs = self.cgroup.create(limits.memory_bytes, limits.processes)
-            self.cgroup.set_cpu_idle(idle)
+            if idle:
+                self.cgroup.set_cpu_idle(True)
             command = (
                 confined_command(
                     uid,
@@ -201,6 +202,7 @@ class ModelHost:
         self._finalizer = weakref.finalize(self, self._process.cleanup)
         self.failure: CheckFailed | None = None  # once the process is gone, every request fails so
         self.failed_model: int | None = None  # the model whose request it was (None: a load)
+        self._ready = False  # its "ready" (the import done) read
         self.loaded: set[int] = set()  # the models it holds, by number
         self._forgotten: list[int] = []  # models no view uses any more, unloaded before the next request
 
@@ -233,32 +235,20 @@ class ModelHost:
         """
         if self.failure is not None:
             raise self.failure
+        if not self._ready:  # its import, timed on its own (load_seconds), whenever it was started
+            ready, _ = self._exchange(None, None, self.limits.load_seconds, what)  # (said as before)
+            if not ready.get("ready"):
+                self.failure = CheckFailed(
+                    "model_process_died", what=what, detail="it did not say it was ready"
+                )
+                self.close()
+                raise self.failure
+            self._ready = True
         if self._forgotten:
             forgotten, self._forgotten = self._forgotten, []
             self.request({"op": "unload", "models": forgotten}, None, "unloading models")
         seconds = self.limits.load_seconds if header.get("op") == "load" else self.limits.call_seconds
-        expired = threading.Event()
-
-        def expire() -> None:
-            expired.set()
-            self._process.kill()
-
-        timer = threading.Timer(seconds, expire)
-        timer.start()
-        try:
-            write_frame(self._process.popen.stdin, header, payload)
-            frame = read_frame(self._process.popen.stdout, MAX_REPLY_BYTES)
-        except Exception:  # noqa: BLE001 - a garbled frame (deep JSON, too big) means a process gone wrong
-            frame = None
-        finally:
-            timer.cancel()
-            timer.join()  # expire() must not still be killing while close() removes the cgroup
-        if frame is None or expired.is_set():
-            self.failure = self._why_gone(what, seconds if expired.is_set() else None)
-            self.failed_model = header.get("model")
-            self.close()
-            raise self.failure
-        reply, data = frame
+        reply, data = self._exchange(header, payload, seconds, what)
         if not reply.get("ok"):
             error, message = str(reply.get("error")), str(reply.get("message"))[:300]
             if error in OUT_OF_MEMORY_ERRORS:
@@ -272,6 +262,35 @@ class ModelHost:
             except (ValueError, MemoryError) as problem:
                 raise ModelRaised("ValueError", f"unreadable result ({problem})", what) from None
         return reply
+
+    def _exchange(
+        self, header: dict[str, Any] | None, payload: np.ndarray | bytes | None, seconds: float, what: str
+    ) -> tuple[dict[str, Any], bytes]:
+        """Send ``header`` (None: send nothing) and read one frame, within ``seconds``; on time-out,
+        death or a garbled frame the process is killed and closed, and CheckFailed says why."""
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            self._process.kill()
+
+        timer = threading.Timer(seconds, expire)
+        timer.start()
+        try:
+            if header is not None:
+                write_frame(self._process.popen.stdin, header, payload)
+            frame = read_frame(self._process.popen.stdout, MAX_REPLY_BYTES)
+        except Exception:  # noqa: BLE001 - a garbled frame (deep JSON, too big) means a process gone wrong
+            frame = None
+        finally:
+            timer.cancel()
+            timer.join()  # expire() must not still be killing while close() removes the cgroup
+        if frame is None or expired.is_set():
+            self.failure = self._why_gone(what, seconds if expired.is_set() else None)
+            self.failed_model = header.get("model") if header is not None else None
+            self.close()
+            raise self.failure
+        return frame
 
     def _why_gone(self, what: str, timed_out_after: float | None) -> CheckFailed:
         if timed_out_after is not None:

@@ -141,6 +141,9 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     """Answer requests until stdin closes; a model is named by the number its ``load`` answered."""
     import keras
 
+    # Ready: the import (seconds) is over. The grader times it apart from the first load, so a process
+    # started ahead (autograder.models) and one started on demand give a load the same time.
+    write_frame(replies, {"ok": True, "ready": True})
     models: dict[int, Any] = {}
     while (frame := read_frame(requests)) is not None:
         header, payload = frame

@@ -106,8 +106,11 @@ def _new_host(limits: ModelLimits | None) -> ModelHost:
         Path(USED_A_MODEL_PROCESS).touch()
     ahead, _started_ahead = _started_ahead, None
     if ahead is not None and ahead.limits == (limits or ModelLimits()) and ahead.alive():
-        ahead.take()
-        return ahead
+        try:
+            ahead.take()
+            return ahead
+        except OSError:  # its CPU weight cannot be raised: not worth a check's failure
+            pass
     if ahead is not None:
         ahead.close()
     return ModelHost(limits)

@@ -119,7 +119,13 @@ def test_after_a_run_that_started_a_model_process_the_next_finds_one_started_ahe
         "first", waiting.format("is None") + "    open(models.USED_A_MODEL_PROCESS, 'w')\n"
     )
     assert first.exit_code == 0, first.output
-    second = run_with_limits("second", waiting.format("is not None and models._started_ahead.alive()"))
+    waiting_pid = tmp_path / "waiting-pid"
+    second = run_with_limits(
+        "second",
+        waiting.format("is not None and models._started_ahead.alive()")
+        + f"    open({str(waiting_pid)!r}, 'w').write(str(models._started_ahead._process.popen.pid))\n",
+    )
     assert second.exit_code == 0, second.output
+    assert not Path(f"/proc/{waiting_pid.read_text()}").exists(), "the one no check took outlived its run"
     third = run_with_limits("third", waiting.format("is None"))  # the second started no model process
     assert third.exit_code == 0, third.output

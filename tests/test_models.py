@@ -12,6 +12,7 @@ import pytest
 
 from autograder import models
 from autograder.intake import read_regular_file
+from autograder.model_host import ModelLimits
 
 
 def test_a_link_planted_by_the_kernel_is_not_followed(tmp_path):
@@ -92,3 +93,40 @@ def test_a_real_model_archive_passes(tmp_path):
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
     model.save(tmp_path / "model.keras")
     assert models.read_model_config(tmp_path / "model.keras")["class_name"] == "Sequential"
+
+
+class FakeHost:
+    """Stands in for a model process: records what the run does with it."""
+
+    def __init__(self, limits=None, started_ahead=False, alive=True):
+        self.limits, self.started_ahead, self._alive = limits or ModelLimits(), started_ahead, alive
+        self.taken = self.closed = False
+
+    def alive(self):
+        return self._alive
+
+    def take(self):
+        self.taken = True
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize("case", ["same limits", "other limits", "died"])
+def test_a_model_process_started_ahead_serves_the_run_only_if_started_with_its_limits(
+    monkeypatch, tmp_path, case
+):
+    monkeypatch.chdir(tmp_path)  # the check run's folder: the hint for the next run is left there
+    monkeypatch.setattr(models, "ModelHost", FakeHost)
+    limits = ModelLimits(call_seconds=30.0)
+    ahead = FakeHost(
+        ModelLimits(call_seconds=60.0) if case == "other limits" else limits, alive=case != "died"
+    )
+    monkeypatch.setattr(models, "_started_ahead", ahead)
+    host = models._new_host(limits)
+    if case == "same limits":
+        assert host is ahead and ahead.taken and not ahead.closed
+    else:
+        assert host is not ahead and ahead.closed and host.limits == limits
+    assert models._started_ahead is None
+    assert (tmp_path / models.USED_A_MODEL_PROCESS).exists()
