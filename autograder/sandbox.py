@@ -480,7 +480,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._remove_stale_dirs_once()
             kill_processes_of(self.uid)
             cgroup_procs = self.cgroup.create(parse_bytes(self.memory_limit), self.process_limit)
-            self.cgroup.set_cpu_idle(self.started_ahead)
+            if self.started_ahead:
+                self.cgroup.set_cpu_idle(True)
         self._prepare_private_dir()
         kw["cwd"] = str(self.work_dir)
         kw["env"] = self._kernel_env()
