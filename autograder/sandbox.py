@@ -144,16 +144,23 @@ def claim_pool_id(first_uid: int, first_gid: int, pool_size: int) -> tuple[int, 
     """
     if first_uid in (0, os.getuid()) or first_gid == 0:
         raise ValueError(f"kernel_uid {first_uid} is not an unprivileged, unused user id")
-    LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
     for offset in range(pool_size):
-        lock = os.open(LOCK_DIR / f"{first_uid + offset}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(lock)
-            continue
-        return first_uid + offset, first_gid + offset, lock
+        lock = _lock_id(first_uid + offset)
+        if lock is not None:
+            return first_uid + offset, first_gid + offset, lock
     raise RuntimeError(f"all {pool_size} kernel user ids from {first_uid} are in use")
+
+
+def _lock_id(uid: int) -> int | None:
+    """The descriptor holding ``uid``'s lock, or None when a live process of a grader holds it."""
+    LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+    lock = os.open(LOCK_DIR / f"{uid}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        return None
+    return lock
 
 
 def remove_stale_kernel_dirs(kernel_root: Path, first_uid: int, pool_size: int) -> list[Path]:
@@ -170,14 +177,10 @@ def remove_stale_kernel_dirs(kernel_root: Path, first_uid: int, pool_size: int) 
         if not first_uid <= owner < first_uid + pool_size:
             continue
         try:
-            LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
-            lock = os.open(LOCK_DIR / f"{owner}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+            lock = _lock_id(owner)
         except OSError:
             continue
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # a live kernel's (or model process's) id
-            os.close(lock)
+        if lock is None:  # a live kernel's (or model process's) id
             continue
         try:
             shutil.rmtree(private, ignore_errors=True)

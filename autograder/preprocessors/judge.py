@@ -304,7 +304,7 @@ class JudgeExecute(Execute):
         """Everything a kernel for this notebook is started with: every configurable setting of its
         manager (the run's configuration, the assignment's limits, the kernel's name) and its
         arguments. A kernel started ahead serves only a notebook whose settings are the same."""
-        km = self._new_kernel_manager()
+        km = self._new_kernel_manager()  # its own: reading every trait fixes defaults a start must set
         settings = {name: getattr(km, name) for name in sorted(km.trait_names(config=True))}
         return repr((type(km).__qualname__, km.kernel_name, settings, self._kernel_arguments()))
 
