@@ -80,6 +80,23 @@ def test_grading_without_root_stops_loudly_unless_the_sandbox_is_turned_off(outs
     assert os.stat(classroom.root / "autograded").st_uid == NOBODY
 
 
+def test_pytest_settings_in_the_graders_environment_do_not_reach_the_hidden_checks(outside_tmp):
+    """The hidden checks are pytest runs: a TA's shell that sets PYTEST_ADDOPTS (here: stop at the first
+    failure, run only what matches a name no check has) or PYTEST_PLUGINS must not change a grade."""
+    classroom = Classroom(outside_tmp / "pytest-env-class")
+    classroom.nbgrader("generate_assignment", "activations", "--force")
+    classroom.submit("ada", "activations", classroom.reference_cells("activations"))
+    env = {
+        **classroom.env(),
+        "PYTEST_ADDOPTS": "-x -k no_check_is_named_this",
+        "PYTEST_PLUGINS": "no_such_plugin",
+    }
+    command = [str(Path(sys.executable).parent / "nbgrader"), "autograde", "activations", "--create"]
+    run = subprocess.run(command, cwd=classroom.root, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert classroom.scores("activations")["ada"]["total"] == FULL_MARKS
+
+
 def test_a_course_under_tmp_is_refused_before_anything_is_written():
     """Every sandboxed kernel gets an empty /tmp of its own, so a course there is invisible to it
     (its data caches vanish and training cells fail on a download): both commands refuse, saying why."""

@@ -566,11 +566,15 @@ class JudgeExecute(Execute):
             # The course's solutions/ first; a PYTHONPATH the grader was started with stays after it, so
             # the checks (and the model processes they start) run the same autograder package as the grader.
             python_path = os.pathsep.join(filter(None, [str(self.course_root), os.environ.get("PYTHONPATH")]))
-            # Plugins are the ones named above, not whatever else the environment has installed.
+            # Plugins and options are the ones named above, not whatever else the environment has
+            # installed or the grader's shell sets (a TA's PYTEST_ADDOPTS="-x" would stop the checks
+            # at the first failure, and PYTEST_PLUGINS would load a plugin into every check run).
             environment = {
                 "PYTHONPATH": python_path,
                 "PYTHONDONTWRITEBYTECODE": "1",
                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+                "PYTEST_ADDOPTS": "",
+                "PYTEST_PLUGINS": "",
             }
             try:
                 run = run_checks(arguments, Path(scratch), environment, self.checks_timeout)
