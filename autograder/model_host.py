@@ -75,6 +75,10 @@ class ModelLimits:
     first_uid: int = 64000  # the kernels' pool (SandboxedKernelManager.kernel_uid ...)
     first_gid: int = 64000
     pool_size: int = 64
+    # The kernels' private directories (SandboxedKernelManager.kernel_root): a student's kernel can make
+    # sockets there, so the socket scan skips it for model processes as it does for kernels (and shares
+    # their scan: one key for both).
+    kernel_root: str = ""
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self))
@@ -136,6 +140,7 @@ class _Process:
                     cpu_grace=CPU_GRACE_SECONDS,
                     file_size=256 << 20,
                     isolate_network=limits.isolate_network,
+                    skip_sockets_under=(limits.kernel_root,) if limits.kernel_root else (),
                 )
                 + command
             )

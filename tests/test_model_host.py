@@ -8,6 +8,7 @@ the check that ran it, with the reason, and this process (the check process) goe
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -201,12 +202,21 @@ def test_a_model_process_past_its_cpu_time_is_stopped_with_that_reason(tmp_path)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="confinement needs root")
-def test_the_model_runs_as_a_pool_user_without_network_in_its_own_cgroup(tmp_path):
-    view = ModelView(saved(small_cnn(), tmp_path))
+def test_the_model_runs_as_a_pool_user_without_network_in_its_own_cgroup(tmp_path, outside_tmp):
+    """...with the machine's Unix sockets covered, except under the kernels' directories, where a student's
+    kernel could make as many as it likes (to push real ones past the cover's cap, or to cost a scan)."""
+    kernel_root, elsewhere = outside_tmp / "model-kernels", outside_tmp / "model-service"
+    for socket_path in (kernel_root / "kernel-64001" / "student.sock", elsewhere / "service.sock"):
+        socket_path.parent.mkdir(parents=True)
+        socket.socket(socket.AF_UNIX).bind(str(socket_path))
+    view = ModelView(saved(small_cnn(), tmp_path), ModelLimits(kernel_root=str(kernel_root)))
     try:
         process = view.host._process
         pids = process.cgroup.pids()
         assert pids, "the model's processes are in its cgroup"
+        shell = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in pids]
+        script = next(argv[2].decode() for argv in shell if argv[:2] == [b"sh", b"-c"])
+        assert str(elsewhere / "service.sock") in script and str(kernel_root) not in script
         # The shell that set up the namespaces (pid 1 there) stays root; the model's Python does not.
         python = [pid for pid in pids if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:3] == [
             sys.executable.encode(), b"-m", b"autograder.model_runner"

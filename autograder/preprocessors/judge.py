@@ -531,6 +531,7 @@ class JudgeExecute(Execute):
             first_uid=self.km.kernel_uid,
             first_gid=self.km.kernel_gid,
             pool_size=self.km.uid_pool_size,
+            kernel_root=str(self.km.kernel_root),
         )
 
     def _run_hidden_checks(self, assignment: str) -> tuple[list, str]:
