@@ -62,17 +62,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _uses_graded_classes(item: pytest.Item) -> bool:
-    return "graded_classes" in getattr(item, "fixturenames", ())
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The grading batches start with the session (start_grading_batches) and keep both cores busy for most
-    # of the run. The tests that wait for them come after the ones that do not, a module at a time (its
-    # module-scoped fixtures are built once), test_grading.py last: the others run while the batches do,
-    # not before or after them with a core idle. Stable: within each group, name order.
-    waits = {item.path for item in items if _uses_graded_classes(item)}
-    items.sort(key=lambda item: (item.path.name == "test_grading.py", item.path in waits))
+    # test_grading.py waits for every grading batch: run last, so the tests after it in name order run
+    # while the batches do instead of after them (stable: every other test keeps its place).
+    items.sort(key=lambda item: item.path.name == "test_grading.py")
     if config.getoption("--slow"):
         return
     skip = pytest.mark.skip(reason="slow suite: run bin/test --slow")
@@ -139,10 +132,9 @@ def graded_classes(
     assignment's corpus, autograded together in one ``nbgrader autograde`` batch (built once).
 
     Batches grade two at a time (one keeps about one core busy: the kernel and the checks take
-    turns). ``start_all()`` (start_grading_batches, with the session's first test), or asking for one,
-    starts every batch the run's parametrized tests name (every assignment's, for test_grading.py),
-    longest first, so none waits for a core the other batch left idle; a run that needs only some
-    grades only those. Submissions marked ``slow`` are
+    turns). Asking for one also starts, after it, every batch the run's parametrized tests name
+    (every assignment's, for test_grading.py), longest first, so none waits for a core the other
+    batch left idle; a run that needs only some grades only those. Submissions marked ``slow`` are
     left out of the batch unless pytest runs with ``--slow``."""
     assert os.geteuid() == 0, "the grading tests run as root, so the judge can sandbox student kernels"
     grading: dict[str, Future[GradedClass]] = {}
@@ -191,26 +183,14 @@ def graded_classes(
         (name for name in CORPORA if name in named), key=lambda name: -CORPORA[name].batch_seconds
     )
 
-    def start(names: list[str]) -> None:
+    def build(assignment: str) -> GradedClass:
         with lock:
-            for name in names:
+            for name in [assignment, *needed]:
                 if name not in grading:
                     grading[name] = pool.submit(grade, name)
-
-    def build(assignment: str) -> GradedClass:
-        start([assignment, *needed])
         return grading[assignment].result()
 
-    build.start_all = lambda: start(needed)  # type: ignore[attr-defined]
     try:
         yield build
     finally:
         pool.shutdown()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def start_grading_batches(request: pytest.FixtureRequest) -> None:
-    """Start every batch this run's tests will ask ``graded_classes`` for, with the first test, without
-    waiting for any (as root only: ``graded_classes`` needs root, and says so to the tests that use it)."""
-    if os.geteuid() == 0 and any(_uses_graded_classes(item) for item in request.session.items):
-        request.getfixturevalue("graded_classes").start_all()
